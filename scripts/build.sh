@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Compiles the TypeScript sources into dist/ and installs the provider into
+# node_modules/pulumi-instance-refresh as npm would install the published package, so that the
+# examples, tests and benchmarks load it exactly as a user's stack does (a module under node_modules
+# is serialized into state as a require() call, a local module by value: see provider/README.md).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+npx tsc -p tsconfig.build.json
+
+target=node_modules/pulumi-instance-refresh
+rm -rf "$target"
+mkdir -p "$target/dist"
+cp -R dist/provider "$target/dist/provider"
+node -e '
+  const pkg = require("./package.json");
+  const out = { name: pkg.name, version: pkg.version, description: pkg.description, license: pkg.license,
+    main: pkg.main, types: pkg.types, engines: pkg.engines, dependencies: pkg.dependencies };
+  require("fs").writeFileSync(process.argv[1], JSON.stringify(out, null, 2) + "\n");
+' "$target/package.json"
