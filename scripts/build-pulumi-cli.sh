@@ -63,13 +63,12 @@ if [ -z "$version" ]; then
   say "Check 'go env GOPROXY' and network access to it."
   exit 1
 fi
-[ "$version" = "$wanted" ] || say "v$wanted is not on the Go module proxy; using v$version, the newest it serves."
-
 out="$cache_root/v$version"
 if [ -x "$out/bin/pulumi" ]; then
   echo "$out/bin"
   exit 0
 fi
+[ "$version" = "$wanted" ] || say "v$wanted is not on the Go module proxy; using v$version, the newest it serves."
 
 work="$out/build"
 log="$out/build.log"

@@ -44,15 +44,24 @@ pir_ensure_deps() {
   (cd "$PIR_ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2)
 }
 
-# Puts a Pulumi CLI >= PIR_PULUMI_MIN first on PATH, building it from Go modules when none is there.
-# The dynamic-provider shim from the installed @pulumi/pulumi package is placed beside it.
+# Puts a Pulumi CLI >= PIR_PULUMI_MIN first on PATH, building it from Go modules when none is there,
+# with a Node.js language host right after it (see pir_ensure_langhost). The dynamic-provider shim
+# from the installed @pulumi/pulumi package is placed beside a CLI built here.
 pir_ensure_pulumi() {
-  local have
+  local have bin
   have=$(pulumi version 2>/dev/null | sed 's/^v//' || true)
-  if [ -n "$have" ] && pir_version_ge "$have" "$PIR_PULUMI_MIN" && command -v pulumi-language-nodejs >/dev/null; then
-    return 0
+  if [ -n "$have" ] && pir_version_ge "$have" "$PIR_PULUMI_MIN"; then
+    bin=$(dirname "$(command -v pulumi)")
+    # An official Pulumi install ships its own Node.js language host beside the CLI: use that. A CLI
+    # built here never does (only ours, checked below, in case its sources changed).
+    case "$bin" in
+      "$PIR_CACHE"/*) ;;
+      *) if [ -x "$bin/pulumi-language-nodejs" ]; then return 0; fi ;;
+    esac
+    pir_ensure_langhost "$bin"
+    return
   fi
-  local wanted bin
+  local wanted
   wanted=$(node -p 'require(process.argv[1]).version' "$PIR_ROOT/node_modules/@pulumi/pulumi/package.json")
   bin=$(bash "$PIR_ROOT/scripts/build-pulumi-cli.sh" "$wanted" "$PIR_CACHE/pulumi-cli" | tail -1) || return 1
   local shim="$PIR_ROOT/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
@@ -61,6 +70,58 @@ pir_ensure_pulumi() {
     chmod +x "$bin/pulumi-resource-pulumi-nodejs"
   fi
   export PATH="$bin:$PATH"
+  pir_ensure_langhost "$bin"
+}
+
+# pir_sha256: SHA-256 of stdin, as hex.
+pir_sha256() {
+  if command -v sha256sum >/dev/null 2>&1; then sha256sum; else shasum -a 256; fi | cut -d' ' -f1
+}
+
+# pir_ensure_langhost CLI_BIN_DIR
+# Builds the project's own Node.js language host, tools/pulumi-language-nodejs (the official one is
+# not served by the Go module proxy), into $PIR_CACHE/langhost-<hash of its sources>/ when that is
+# missing, and puts that directory on PATH right after CLI_BIN_DIR (and, for a CLI built here, links
+# it beside the CLI). Takes well under a second when cached; the first build takes a minute or two.
+pir_ensure_langhost() {
+  local cli_bin=$1
+  local src="$PIR_ROOT/tools/pulumi-language-nodejs"
+  local hash
+  hash=$(cd "$src" && export LC_ALL=C && for f in go.mod go.sum *.go; do printf '%s\n' "$f"; cat "$f"; done |
+    pir_sha256) || return 1
+  local dir="$PIR_CACHE/langhost-${hash:0:12}"
+  local exe="$dir/pulumi-language-nodejs"
+  if [ ! -x "$exe" ]; then
+    if ! command -v go >/dev/null 2>&1; then
+      pir_say "error: Go is not installed, and the Node.js language host ($src) must be built with it."
+      pir_say "Install Go >= 1.25 (https://go.dev/dl), or use a Pulumi install that ships pulumi-language-nodejs."
+      return 1
+    fi
+    mkdir -p "$dir"
+    local log="$dir/build.log"
+    pir_say "building the Node.js language host into $dir (a minute or two; log: $log)"
+    # Build to a temporary name and rename, so an interrupted build never leaves a broken host behind.
+    if ! (cd "$src" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$exe.tmp" .) >"$log" 2>&1; then
+      pir_say "error: building the Node.js language host failed; see $log"
+      tail -20 "$log" >&2
+      rm -f "$exe.tmp"
+      return 1
+    fi
+    mv -f "$exe.tmp" "$exe"
+  fi
+  # The engine warns on every command when the Node.js language host it runs is not the one beside
+  # the CLI ("using pulumi-language-nodejs from $PATH"); so a CLI built here gets a link to ours.
+  case "$cli_bin" in
+    "$PIR_CACHE"/*)
+      if [ "$(readlink "$cli_bin/pulumi-language-nodejs" 2>/dev/null)" != "$exe" ]; then
+        ln -sfn "$exe" "$cli_bin/pulumi-language-nodejs"
+      fi ;;
+  esac
+  # Right after the CLI's directory when that leads PATH; otherwise first (it holds nothing else).
+  case "$PATH:" in
+    "$cli_bin:"*) export PATH="$cli_bin:$dir:${PATH#"$cli_bin":}" ;;
+    *) export PATH="$dir:$PATH" ;;
+  esac
 }
 
 # Offline defaults for the Pulumi CLI: a local file backend and a home of this project's own.

@@ -1,0 +1,162 @@
+/**
+ * `npm run demo`: the main job on a fresh machine, with no account. Starts the emulator, creates a
+ * local-backend stack of the quickstart program (root Pulumi.yaml), and walks through a rollout:
+ * `pulumi up` with batch-by-batch progress, a pause and a resume through config, a policy gate
+ * stopping an unsafe change, and `pulumi destroy`. Cleans up after itself, also on Ctrl-C.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY } from "../emulator";
+
+/** Seconds the emulator spends on one batch: slow enough to watch, fast enough for a 2-minute demo. */
+const DEMO_SECONDS_PER_BATCH = 2;
+/** How long to wait for the emulator to print its address. */
+const EMULATOR_START_TIMEOUT_MS = 15_000;
+const STACK = "demo";
+const GROUP_ID = "asg-h7tgd87d";
+
+const root = path.resolve(__dirname, "..", "..");
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "instance-refresh-demo-"));
+const configFile = path.join(work, `Pulumi.${STACK}.yaml`);
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  PULUMI_BACKEND_URL: `file://${path.join(work, "backend")}`,
+  PULUMI_CONFIG_PASSPHRASE: "demo-passphrase",
+  PULUMI_SKIP_UPDATE_CHECK: "true",
+  PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+};
+fs.mkdirSync(path.join(work, "backend"));
+
+let emulator: ChildProcess | undefined;
+const summary: string[] = [];
+
+function banner(text: string): void {
+  console.log(`\n\x1b[1m━━ ${text}\x1b[0m`);
+}
+
+/** Runs a pulumi command in the project root, streaming its output as it comes; resolves with its exit code. */
+function pulumi(args: string[], options: { quiet?: boolean } = {}): Promise<{ code: number; output: string }> {
+  const full = [...args, "--config-file", configFile, "--stack", STACK, "--non-interactive"];
+  if (!options.quiet) console.log(`\x1b[2m$ pulumi ${args.join(" ")}\x1b[0m`);
+  const child = spawn("pulumi", full, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (!options.quiet) process.stdout.write(chunk);
+  };
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+async function mustPulumi(args: string[], options: { quiet?: boolean } = {}): Promise<string> {
+  const { code, output } = await pulumi(args, options);
+  if (code !== 0) {
+    if (options.quiet) process.stdout.write(output);
+    throw new Error(`pulumi ${args.join(" ")} exited with ${code}`);
+  }
+  return output;
+}
+
+async function stackOutputs(): Promise<Record<string, unknown>> {
+  return JSON.parse(await mustPulumi(["stack", "output", "--json"], { quiet: true })) as Record<string, unknown>;
+}
+
+async function startEmulator(): Promise<string> {
+  const cli = path.join(root, "dist", "emulator", "cli.js");
+  const args = [cli, "--port", "0", "--seconds-per-batch", String(DEMO_SECONDS_PER_BATCH), "--state-file", path.join(work, "emulator-state.json")];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  emulator = child;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the emulator did not start in time")), EMULATOR_START_TIMEOUT_MS);
+    let buffered = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(buffered);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`the emulator exited with ${code} before it was ready`)));
+  });
+}
+
+function cleanup(): void {
+  if (emulator && emulator.exitCode === null) emulator.kill("SIGTERM");
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  banner("Starting the Tencent Cloud AS emulator");
+  const endpoint = await startEmulator();
+  console.log(`emulator at ${endpoint} (state in ${work})`);
+
+  banner("Creating a local stack and its config (credentials stored as secrets)");
+  await mustPulumi(["stack", "init", STACK]);
+  await mustPulumi(["config", "set", "instanceRefresh:endpoint", endpoint]);
+  await mustPulumi(["config", "set", "tencentcloud:region", "ap-guangzhou"]);
+  await mustPulumi(["config", "set", "--secret", "tencentcloud:secretId", DEFAULT_SECRET_ID], { quiet: true });
+  await mustPulumi(["config", "set", "--secret", "tencentcloud:secretKey", DEFAULT_SECRET_KEY], { quiet: true });
+  await mustPulumi(["config", "set", "autoScalingGroupId", GROUP_ID]);
+
+  banner("pulumi up: refresh every instance in 3 batches with 1 surge instance");
+  await mustPulumi(["up", "--yes", "--skip-preview"]);
+  const first = await stackOutputs();
+  summary.push(`rollout ${String(first.refreshActivityId)} on ${GROUP_ID}: ${String(first.status)} in ${String(first.batches)} batches`);
+
+  banner("A new image: start the next refresh without waiting for it");
+  await mustPulumi(["config", "set", "imageId", "img-2r3h5k9a"]);
+  await mustPulumi(["config", "set", "waitUntil", "started"]);
+  await mustPulumi(["up", "--yes", "--skip-preview"]);
+
+  banner("Pause it through config (paused: true → StopInstanceRefresh)");
+  await mustPulumi(["config", "set", "paused", "true"]);
+  await mustPulumi(["up", "--yes", "--skip-preview"]);
+  const paused = await stackOutputs();
+  summary.push(`paused ${String(paused.refreshActivityId)}: ${String(paused.status)}`);
+
+  banner("Resume it (paused: false → ResumeInstanceRefresh) and wait until it finishes");
+  await mustPulumi(["config", "set", "paused", "false"]);
+  await mustPulumi(["config", "set", "waitUntil", "settled"]);
+  await mustPulumi(["up", "--yes", "--skip-preview"]);
+  const resumed = await stackOutputs();
+  summary.push(`resumed ${String(resumed.refreshActivityId)}: ${String(resumed.status)}`);
+
+  banner("Policy gate: a one-batch rollout is stopped at preview");
+  await mustPulumi(["config", "set", "batchNumber", "1"]);
+  const gate = await pulumi(["preview", "--policy-pack", path.join(root, "policies")]);
+  if (gate.code === 0) throw new Error("the policy pack did not stop an unsafe rollout");
+  summary.push(`policy gate: preview of batchNumber=1 exited ${gate.code} (blocked)`);
+  await mustPulumi(["config", "rm", "batchNumber"]);
+
+  banner("pulumi destroy: cancels anything still running");
+  await mustPulumi(["destroy", "--yes", "--skip-preview"]);
+  await mustPulumi(["stack", "rm", "--yes"], { quiet: true });
+
+  banner("Summary");
+  for (const line of summary) console.log(`  • ${line}`);
+  console.log(`  • finished in ${Math.round((Date.now() - started) / 1000)} s; nothing left behind`);
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    console.error(`\n${signal}: stopping the emulator and removing ${work}`);
+    cleanup();
+    process.exit(130);
+  });
+}
+
+main()
+  .then(cleanup)
+  .catch((error: unknown) => {
+    cleanup();
+    console.error(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
