@@ -1,0 +1,163 @@
+/**
+ * Assembles an emulator: backend, signature verifier, rate limiter, faults, request log, state
+ * file and the HTTP server. {@link startEmulator} is the programmatic entry point; `cli.ts` wraps it.
+ */
+import { readFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { EmulatorAdmin } from "./adminClient";
+import { Backend, DEFAULT_SECONDS_PER_BATCH, type Fixture } from "./backend";
+import { RealClock, type Clock } from "./clock";
+import type { EmulatorContext } from "./context";
+import { handleAdminRequest } from "./control";
+import { FaultInjector } from "./faults";
+import defaultFixtureJson from "./fixtures/default.json";
+import { StatePersister } from "./persistence";
+import { RateLimiter } from "./rateLimit";
+import { DEFAULT_REQUEST_LOG_LIMIT, RequestLog } from "./requestLog";
+import { routeOf } from "./routes";
+import { handleApiRequest } from "./server";
+import { SignatureVerifier, type Credential } from "./signature";
+
+/** SecretId accepted by default (document it; it is not a secret). */
+export const DEFAULT_SECRET_ID = "AKIDEMULATOR000000000000000000000000";
+/** SecretKey of {@link DEFAULT_SECRET_ID}. */
+export const DEFAULT_SECRET_KEY = "EMULATORSECRETKEY000000000000000";
+/** Default listen host. */
+export const DEFAULT_HOST = "127.0.0.1";
+/** The built-in fixture (`emulator/fixtures/default.json`). */
+export const DEFAULT_FIXTURE: Fixture = defaultFixtureJson as Fixture;
+/** Keep-alive timeout of the HTTP server (longer than typical client agents' idle time). */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+/** Options of {@link startEmulator}. All optional. */
+export interface EmulatorOptions {
+  /** @default "127.0.0.1" */
+  readonly host?: string;
+  /** 0 picks a free port. @default 0 */
+  readonly port?: number;
+  /** Accepted credentials. @default [{ secretId: DEFAULT_SECRET_ID, secretKey: DEFAULT_SECRET_KEY }] */
+  readonly credentials?: readonly Credential[];
+  /** Seconds one batch takes (fractions allowed). @default 2 */
+  readonly secondsPerBatch?: number;
+  /** `"real"` or a clock instance such as `new ManualClock()`. @default "real" */
+  readonly clock?: "real" | Clock;
+  /** Persist state here (and reload it on start when it exists). */
+  readonly stateFile?: string;
+  /** Initial groups: an object, a JSON file path, or `false` for none. @default DEFAULT_FIXTURE */
+  readonly fixture?: Fixture | string | false;
+  /** Enforce 20 requests/second per action. @default true */
+  readonly rateLimit?: boolean;
+  /** Entries kept in the request log ring buffer. @default 10000 */
+  readonly requestLogLimit?: number;
+  /** Randomness for fault probabilities. @default Math.random */
+  readonly random?: () => number;
+}
+
+/** A started emulator. */
+export interface RunningEmulator {
+  /** `http://HOST:PORT` */
+  readonly url: string;
+  /** `HOST:PORT`, for the SDK's `profile.httpProfile.endpoint`. */
+  readonly endpoint: string;
+  readonly host: string;
+  readonly port: number;
+  /** The first accepted credential. */
+  readonly secretId: string;
+  readonly secretKey: string;
+  readonly admin: EmulatorAdmin;
+  readonly clock: Clock;
+  readonly backend: Backend;
+  /** Closes the server, flushes the state file. */
+  stop(): Promise<void>;
+}
+
+/** Reads and checks a fixture file or object. */
+export function loadFixture(fixture: Fixture | string): Fixture {
+  let data: unknown = fixture;
+  if (typeof fixture === "string") {
+    try {
+      data = JSON.parse(readFileSync(fixture, "utf8"));
+    } catch (e) {
+      throw new Error(`Cannot read fixture ${fixture}: ${(e as Error).message}`);
+    }
+  }
+  if (typeof data !== "object" || data === null || !Array.isArray((data as Fixture).groups)) {
+    throw new Error(`Fixture ${typeof fixture === "string" ? fixture : "(object)"} must be an object with a "groups" array`);
+  }
+  return data as Fixture;
+}
+
+/**
+ * Starts an emulator.
+ * @example
+ * const emu = await startEmulator({ clock: new ManualClock(), fixture: false, rateLimit: false });
+ * const client = new Client({ credential: { secretId: emu.secretId, secretKey: emu.secretKey }, region: "ap-guangzhou",
+ *   profile: { httpProfile: { endpoint: emu.endpoint, protocol: "http://", agent: new http.Agent() } } });
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const host = options.host ?? DEFAULT_HOST;
+  const credentials = options.credentials ?? [{ secretId: DEFAULT_SECRET_ID, secretKey: DEFAULT_SECRET_KEY }];
+  if (credentials.length === 0) throw new Error("credentials must not be empty");
+  const clock = options.clock === undefined || options.clock === "real" ? new RealClock() : options.clock;
+  const fixture = options.fixture === false ? undefined : loadFixture(options.fixture ?? DEFAULT_FIXTURE);
+  const backend = new Backend({ clock, secondsPerBatch: options.secondsPerBatch ?? DEFAULT_SECONDS_PER_BATCH, fixture });
+  const persister = options.stateFile ? new StatePersister(options.stateFile, backend) : null;
+  try {
+    persister?.load();
+  } catch (e) {
+    backend.close();
+    throw e;
+  }
+  persister?.start();
+  const ctx: EmulatorContext = {
+    backend,
+    verifier: new SignatureVerifier(credentials),
+    rateLimiter: new RateLimiter(options.rateLimit ?? true),
+    faults: new FaultInjector(options.random),
+    log: new RequestLog(options.requestLogLimit ?? DEFAULT_REQUEST_LOG_LIMIT),
+    flushState: () => persister?.flush(true),
+  };
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const handler = routeOf(req.url) === "admin" ? handleAdminRequest : handleApiRequest;
+    handler(ctx, req, res).catch((e: unknown) => {
+      process.stderr.write(`[emulator] unhandled: ${String(e)}\n`);
+      res.destroy();
+    });
+  });
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  }).catch((e: unknown) => {
+    backend.close();
+    persister?.close();
+    throw e;
+  });
+  const port = (server.address() as AddressInfo).port;
+  const hostPart = host.includes(":") ? `[${host}]` : host;
+  const url = `http://${hostPart}:${port}`;
+  let stopped: Promise<void> | null = null;
+  return {
+    url,
+    endpoint: `${hostPart}:${port}`,
+    host,
+    port,
+    secretId: credentials[0]!.secretId,
+    secretKey: credentials[0]!.secretKey,
+    admin: new EmulatorAdmin(url),
+    clock,
+    backend,
+    stop: () =>
+      (stopped ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }).finally(() => {
+        backend.close();
+        persister?.close();
+      })),
+  };
+}

@@ -1,0 +1,21 @@
+/** The Auto Scaling instance-refresh emulator: public exports only. */
+export { startEmulator, loadFixture, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, DEFAULT_HOST, DEFAULT_FIXTURE } from "./emulator";
+export type { EmulatorOptions, RunningEmulator } from "./emulator";
+export { EmulatorAdmin, EmulatorAdminError } from "./adminClient";
+export type { ClockView } from "./adminClient";
+export { ManualClock, RealClock, formatTime, DEFAULT_MANUAL_CLOCK_START_MS } from "./clock";
+export type { Clock, ClockListener } from "./clock";
+export { Backend, DEFAULT_SECONDS_PER_BATCH } from "./backend";
+export type { Fixture, SeedGroupSpec, SeedInstanceSpec } from "./backend";
+export { ApiError, ErrorCodes, AdminError } from "./errors";
+export { batchSizes, splitIntoBatches } from "./batches";
+export { signAuthorization, SignatureVerifier, SIGNATURE_MAX_SKEW_SECONDS } from "./signature";
+export type { Credential } from "./signature";
+export { StateFileError } from "./persistence";
+export { API_VERSION, ADMIN_PREFIX } from "./routes";
+export { DEFAULT_REQUESTS_PER_SECOND } from "./rateLimit";
+export { DEFAULT_REQUEST_LOG_LIMIT } from "./requestLog";
+export type { RequestLogEntry, ActionCounter } from "./requestLog";
+export type { FaultSpec, FaultRule } from "./faults";
+export type { EmulatorGroupView } from "./views";
+export type * from "./types";

@@ -1,0 +1,163 @@
+/**
+ * The provider implementation the serialized shim loads from node_modules
+ * (`pulumi-instance-refresh/dist/provider/host`). It holds the configuration and credentials in
+ * memory, one client and one shared poller per region, and delegates the flows to `lifecycle.ts`.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { createAutoScalingClient, type AutoScalingClient, type Transport } from "./client/client";
+import { isAuthFailure } from "./client/errors";
+import { RateLimiter } from "./client/rateLimit";
+import { realSleep, RetryStrategy, type Random, type RetryOptions, type Sleep } from "./client/retry";
+import { checkInputs, diffInputs, pickInputs, tryNormalize } from "./check";
+import { missingCredentialsMessage, missingRegionMessage, resolveConfig, type ProviderConfig } from "./config";
+import { InstanceRefreshRejected } from "./errors";
+import { createFlow, deleteFlow, readFlow, updateFlow, type FlowContext } from "./lifecycle";
+import { RefreshPoller } from "./poller";
+import { DEFAULT_WAIT_TIMEOUT_SECONDS, validateInputs, type NormalizedInputs } from "./settings";
+
+/** Options of {@link createProvider}; all optional, for tests and embedding. */
+export interface ProviderOptions {
+  /** Environment used when configure has not run or a config key is unset. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Configuration used instead of `configure`'s (tests). */
+  readonly config?: Partial<ProviderConfig>;
+  /** Where progress lines go. @default console.log (the engine shows it as info diagnostics) */
+  readonly log?: (line: string) => void;
+  /** Replaces the SDK transport (tests). */
+  readonly transport?: (region: string, config: ProviderConfig) => Transport;
+  /** Retry tuning of the reads. */
+  readonly retry?: Omit<RetryOptions, "sleep" | "random">;
+  /** Per-action rate limiter shared by every client of this provider. @default one per provider */
+  readonly limiter?: RateLimiter;
+  /** @default realSleep */
+  readonly sleep?: Sleep;
+  /** @default Math.random */
+  readonly random?: Random;
+  /** @default Date.now */
+  readonly now?: () => number;
+}
+
+/** A dynamic provider with every method defined. */
+export type InstanceRefreshProvider = Required<pulumi.dynamic.ResourceProvider>;
+
+/** Process-wide limiter: the API's limit is per action, whatever the number of providers. */
+const processLimiter = new RateLimiter();
+
+/**
+ * Builds a provider instance. `provider` below is the one the shim uses; tests build their own.
+ * @example
+ * const p = createProvider({ config: { credentials, region: "ap-guangzhou", endpoint: emu.url, pollIntervalMs: 50 } });
+ * const { id, outs } = await p.create((await p.check({}, inputs)).inputs);
+ */
+export function createProvider(options: ProviderOptions = {}): InstanceRefreshProvider {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const sleep = options.sleep ?? realSleep;
+  const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  const limiter = options.limiter ?? processLimiter;
+  let config: ProviderConfig | undefined;
+  const regions = new Map<string, FlowContext>();
+
+  const currentConfig = (): ProviderConfig => {
+    config ??= { ...resolveConfig(() => undefined, options.env ?? process.env), ...stripUndefined(options.config ?? {}) };
+    return config;
+  };
+
+  const contextFor = (region: string | undefined): FlowContext => {
+    const cfg = currentConfig();
+    const resolved = region ?? cfg.region;
+    if (!resolved) throw new Error(missingRegionMessage());
+    const existing = regions.get(resolved);
+    if (existing) return existing;
+    if (!cfg.credentials) throw new Error(missingCredentialsMessage());
+    const client: AutoScalingClient = createAutoScalingClient({
+      credentials: cfg.credentials,
+      region: resolved,
+      endpoint: cfg.endpoint,
+      requestTimeoutMs: cfg.requestTimeoutMs,
+      transport: options.transport?.(resolved, cfg),
+      limiter,
+      retry: new RetryStrategy({ ...options.retry, sleep, random }),
+    });
+    const ctx: FlowContext = { client, poller: new RefreshPoller(client, { intervalMs: cfg.pollIntervalMs, sleep }), log, sleep, random, now };
+    regions.set(resolved, ctx);
+    return ctx;
+  };
+
+  /** Wrong credentials end the operation with one clear message. */
+  const explainAuth = (error: unknown): unknown => {
+    if (!isAuthFailure(error)) return error;
+    const id = currentConfig().credentials?.secretId.slice(0, 4) ?? "";
+    return new Error(
+      `Tencent Cloud rejected the credentials (${error.code}: ${error.apiMessage}) for SecretId ${id}***. ` +
+        `Check tencentcloud:secretId / tencentcloud:secretKey (or TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY). Nothing was retried.`,
+      { cause: error },
+    );
+  };
+
+  const inputsOf = (props: Record<string, unknown>, what: string): NormalizedInputs => {
+    const plain = pickInputs(props);
+    const violations = validateInputs(plain);
+    if (violations.length > 0) {
+      throw new InstanceRefreshRejected(`${what}: invalid inputs: ${violations.map((v) => `${v.property} ${v.reason}`).join("; ")}`, violations[0].property);
+    }
+    return tryNormalize(plain)!;
+  };
+
+  const guard = async <T>(run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      throw explainAuth(error);
+    }
+  };
+
+  return {
+    async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+      config = { ...resolveConfig((key) => req.config.get(key), options.env ?? process.env), ...stripUndefined(options.config ?? {}) };
+      regions.clear();
+    },
+
+    async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
+      return checkInputs(news);
+    },
+
+    async diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+      return diffInputs(id, olds, news);
+    },
+
+    async create(props: Record<string, unknown>) {
+      const inputs = inputsOf(props, "create");
+      return guard(() => createFlow(contextFor(inputs.region), inputs));
+    },
+
+    async read(id: string, props?: Record<string, unknown>) {
+      const inputs = inputsOf(props ?? {}, "read");
+      const result = await guard(() => readFlow(contextFor(inputs.region), id, inputs));
+      // An empty id tells the engine the resource is gone.
+      if (!result) return { id: "", props: {} };
+      return result;
+    },
+
+    async update(id: string, _olds: Record<string, unknown>, news: Record<string, unknown>) {
+      const inputs = inputsOf(news, "update");
+      const { outs } = await guard(() => updateFlow(contextFor(inputs.region), id, inputs));
+      return { outs };
+    },
+
+    async delete(id: string, props: Record<string, unknown>) {
+      const inputs = tryNormalize(props);
+      const groupId = inputs?.autoScalingGroupId ?? String(props.autoScalingGroupId ?? "");
+      const region = inputs?.region ?? (typeof props.region === "string" ? props.region : undefined);
+      const timeout = inputs?.wait.timeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS;
+      await guard(() => deleteFlow(contextFor(region), id, groupId, timeout));
+    },
+  };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The provider the serialized shim loads. Configured by the engine through `configure`. */
+export const provider: InstanceRefreshProvider = createProvider();
