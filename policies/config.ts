@@ -1,0 +1,229 @@
+/**
+ * Configuration of every policy in the pack: the tuning numbers as named constants, one interface
+ * and one JSON schema (with defaults) per policy, and {@link readConfig}, which fills in the
+ * defaults so a policy never depends on the CLI having applied them.
+ *
+ * Pure data: no Pulumi engine, no I/O.
+ */
+import type { PolicyConfigSchema } from "@pulumi/policy";
+import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import {
+  BATCH_PAUSES,
+  FAIL_PROCESSES,
+  MAX_BATCH_NUMBER,
+  MAX_MAX_SURGE,
+  MIN_BATCH_NUMBER,
+  type BatchPause,
+  type FailProcess,
+} from "../provider/settings";
+
+/** Fewest batches a refresh may use: with one batch the whole group is reinstalled at once. */
+export const DEFAULT_MIN_BATCH_NUMBER = 2;
+/** Largest share of the group, in percent, that one batch may refresh. */
+export const DEFAULT_MAX_BATCH_PERCENT = 50;
+/** Percent means parts per hundred. */
+export const PERCENT = 100;
+/** Stack names treated as production: `prod`, `production`, `prod-eu`, `production-2`, … */
+export const DEFAULT_PRODUCTION_STACK_PATTERN = "^(prod|production)(-|$)";
+/** FailProcess values the `instance-refresh-fail-process` advisory warns about. */
+export const DEFAULT_DISCOURAGED_FAIL_PROCESSES: readonly FailProcess[] = ["AUTO_CANCEL"];
+/** BatchPause values that stop after the first batch, so a bad image is caught early in production. */
+export const DEFAULT_ACCEPTED_PRODUCTION_PAUSES: readonly BatchPause[] = ["FIRST_BATCH_PAUSE", "BATCH_INTERVAL_PAUSE"];
+
+/** Known sizes of groups, by scaling group id (`asg-…`): the IN_SERVICE instances a refresh touches. */
+export type GroupSizes = Record<string, number>;
+
+/** Config shared by the policies that need the group's size. */
+export interface GroupSizesConfig {
+  /**
+   * Instance counts per scaling group id, for groups whose size the stack does not show.
+   * @default {}
+   * @example { "asg-9dn1a5y6": 5 }
+   */
+  groupSizes: GroupSizes;
+}
+
+/** Config of `instance-refresh-min-batches`. */
+export interface MinBatchesConfig extends GroupSizesConfig {
+  /** @default 2 ({@link DEFAULT_MIN_BATCH_NUMBER}) */
+  minBatchNumber: number;
+}
+
+/** Config of `instance-refresh-max-batch-size`. */
+export interface BatchSizeConfig extends GroupSizesConfig {
+  /** @default 50 ({@link DEFAULT_MAX_BATCH_PERCENT}) */
+  maxBatchPercent: number;
+}
+
+/** Config of `instance-refresh-batch-number-within-group`. */
+export type BatchNumberWithinGroupConfig = GroupSizesConfig;
+
+/** Config of `instance-refresh-max-surge`. */
+export interface MaxSurgeConfig extends GroupSizesConfig {
+  /** Most extra (pay-as-you-go) instances a refresh may create: a cost guard. Unset: no cap beyond the API's. */
+  maxSurge?: number;
+}
+
+/** Config of `instance-refresh-surge-on-reset`. */
+export interface SurgeOnResetConfig {
+  /** Ask for `maxSurge` ≥ 1 when the mode is ROLLING_UPDATE_RESET. @default true */
+  requireMaxSurge: boolean;
+}
+
+/** Config of `instance-refresh-fail-process`. */
+export interface FailProcessConfig {
+  /** @default ["AUTO_CANCEL"] */
+  discouragedFailProcesses: FailProcess[];
+}
+
+/** Config of `instance-refresh-target-health`. */
+export interface TargetHealthConfig {
+  /** Scaling group ids known to sit behind a load balancer that the stack does not declare. @default [] */
+  groupsBehindLoadBalancer: string[];
+}
+
+/** Config of `instance-refresh-production-pause`. */
+export interface ProductionPauseConfig {
+  /** Regular expression matched against the stack name. @default "^(prod|production)(-|$)" */
+  productionStackPattern: string;
+  /** Stack tags that mark a stack as production; any one matching is enough. @default {} */
+  productionTags: Record<string, string>;
+  /** BatchPause values accepted in production. @default ["FIRST_BATCH_PAUSE", "BATCH_INTERVAL_PAUSE"] */
+  acceptedBatchPauses: BatchPause[];
+}
+
+/** Config of `instance-refresh-valid-settings` and `instance-refresh-one-per-group`: nothing to tune. */
+export type NoConfig = Record<string, never>;
+
+const groupSizesSchema: PolicyConfigJSONSchema = {
+  type: "object",
+  description: "Instance counts per scaling group id, e.g. { \"asg-9dn1a5y6\": 5 }, for groups the stack does not declare.",
+  additionalProperties: { type: "integer", minimum: 0, maximum: MAX_BATCH_NUMBER },
+  default: {},
+};
+
+/** JSON schemas (with defaults) of each policy's config, keyed like the policies. */
+export const CONFIG_SCHEMAS = {
+  validSettings: { properties: {} },
+  minBatches: {
+    properties: {
+      minBatchNumber: {
+        type: "integer",
+        minimum: MIN_BATCH_NUMBER,
+        description: "Fewest batches a refresh may use.",
+        default: DEFAULT_MIN_BATCH_NUMBER,
+      },
+      groupSizes: groupSizesSchema,
+    },
+  },
+  batchNumberWithinGroup: { properties: { groupSizes: groupSizesSchema } },
+  batchSize: {
+    properties: {
+      maxBatchPercent: {
+        type: "number",
+        exclusiveMinimum: 0,
+        maximum: PERCENT,
+        description: "Largest share of the group, in percent, that one batch may refresh.",
+        default: DEFAULT_MAX_BATCH_PERCENT,
+      },
+      groupSizes: groupSizesSchema,
+    },
+  },
+  maxSurge: {
+    properties: {
+      maxSurge: {
+        type: "integer",
+        minimum: 0,
+        maximum: MAX_MAX_SURGE,
+        description: "Most extra instances a refresh may create (cost guard). Unset: only the API's per-batch limit.",
+      },
+      groupSizes: groupSizesSchema,
+    },
+  },
+  surgeOnReset: {
+    properties: {
+      requireMaxSurge: {
+        type: "boolean",
+        description: "Ask for maxSurge >= 1 with ROLLING_UPDATE_RESET, which otherwise takes instances out of service.",
+        default: true,
+      },
+    },
+  },
+  failProcess: {
+    properties: {
+      discouragedFailProcesses: {
+        type: "array",
+        items: { type: "string", enum: [...FAIL_PROCESSES] },
+        uniqueItems: true,
+        description: "failProcess values to warn about.",
+        default: [...DEFAULT_DISCOURAGED_FAIL_PROCESSES],
+      },
+    },
+  },
+  targetHealth: {
+    properties: {
+      groupsBehindLoadBalancer: {
+        type: "array",
+        items: { type: "string" },
+        description: "Scaling group ids behind a load balancer that the stack does not declare.",
+        default: [],
+      },
+    },
+  },
+  productionPause: {
+    properties: {
+      productionStackPattern: {
+        type: "string",
+        description: "Regular expression: stacks whose name matches are production.",
+        default: DEFAULT_PRODUCTION_STACK_PATTERN,
+      },
+      productionTags: {
+        type: "object",
+        additionalProperties: { type: "string" },
+        description: "Stack tags marking a stack as production, e.g. { \"environment\": \"production\" }; any one matching is enough.",
+        default: {},
+      },
+      acceptedBatchPauses: {
+        type: "array",
+        items: { type: "string", enum: [...BATCH_PAUSES] },
+        uniqueItems: true,
+        minItems: 1,
+        description: "batchPause values accepted in production.",
+        default: [...DEFAULT_ACCEPTED_PRODUCTION_PAUSES],
+      },
+    },
+  },
+  onePerGroup: { properties: {} },
+} as const satisfies Record<string, PolicyConfigSchema>;
+
+/** Defaults of each policy's config (the same values as the schemas' `default`). */
+export const CONFIG_DEFAULTS = {
+  validSettings: {} as NoConfig,
+  minBatches: { minBatchNumber: DEFAULT_MIN_BATCH_NUMBER, groupSizes: {} } as MinBatchesConfig,
+  batchNumberWithinGroup: { groupSizes: {} } as BatchNumberWithinGroupConfig,
+  batchSize: { maxBatchPercent: DEFAULT_MAX_BATCH_PERCENT, groupSizes: {} } as BatchSizeConfig,
+  maxSurge: { groupSizes: {} } as MaxSurgeConfig,
+  surgeOnReset: { requireMaxSurge: true } as SurgeOnResetConfig,
+  failProcess: { discouragedFailProcesses: [...DEFAULT_DISCOURAGED_FAIL_PROCESSES] } as FailProcessConfig,
+  targetHealth: { groupsBehindLoadBalancer: [] } as TargetHealthConfig,
+  productionPause: {
+    productionStackPattern: DEFAULT_PRODUCTION_STACK_PATTERN,
+    productionTags: {},
+    acceptedBatchPauses: [...DEFAULT_ACCEPTED_PRODUCTION_PAUSES],
+  } as ProductionPauseConfig,
+  onePerGroup: {} as NoConfig,
+};
+
+/**
+ * A policy's config with every unset field taken from `defaults`. Keys whose value is `undefined`
+ * or `null` count as unset.
+ * @example readConfig(args, CONFIG_DEFAULTS.minBatches).minBatchNumber // 2 unless configured
+ */
+export function readConfig<T extends object>(args: { getConfig<C extends object>(): C }, defaults: T): T {
+  const given = args.getConfig<Partial<T>>() ?? {};
+  const merged = { ...defaults } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(given)) {
+    if (value !== undefined && value !== null) merged[key] = value;
+  }
+  return merged as T;
+}
