@@ -490,7 +490,7 @@ export async function readFlow(
   else if (activity.Status && ACTIVE_STATUSES.has(activity.Status)) paused = false;
   if (paused !== inputs.paused) ctx.log(`${inputs.autoScalingGroupId} ${id}: ${activity.Status} outside Pulumi; paused is now ${paused} in state`);
   if (activity.Status === "CANCELLED" && props.status !== undefined) {
-    ctx.log(`${inputs.autoScalingGroupId} ${id}: CANCELLED; change an entry of \`triggers\` to start a new refresh`);
+    ctx.log(`${inputs.autoScalingGroupId} ${id}: CANCELLED; \`pulumi up\` will not restart it — change an entry of \`triggers\` to start a new refresh`);
   }
   return { id, props: { ...props, paused }, inputs: { ...inputs, paused } };
 }

@@ -101,13 +101,13 @@ pir_ensure_langhost() {
     local log="$dir/build.log"
     pir_say "building the Node.js language host into $dir (a minute or two; log: $log)"
     # Build to a temporary name and rename, so an interrupted build never leaves a broken host behind.
-    if ! (cd "$src" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$exe.tmp" .) >"$log" 2>&1; then
+    if ! (cd "$src" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$exe.tmp.$$" .) >"$log" 2>&1; then
       pir_say "error: building the Node.js language host failed; see $log"
       tail -20 "$log" >&2
-      rm -f "$exe.tmp"
+      rm -f "$exe.tmp.$$"
       return 1
     fi
-    mv -f "$exe.tmp" "$exe"
+    mv -f "$exe.tmp.$$" "$exe"
   fi
   # The engine warns on every command when the Node.js language host it runs is not the one beside
   # the CLI ("using pulumi-language-nodejs from $PATH"); so a CLI built here gets a link to ours.
