@@ -11,9 +11,11 @@ import * as path from "node:path";
 import { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY } from "../emulator";
 
 /** Seconds the emulator spends on one batch: slow enough to watch, fast enough for a 2-minute demo. */
-const DEMO_SECONDS_PER_BATCH = 2;
+const DEMO_SECONDS_PER_BATCH = 5;
 /** How long to wait for the emulator to print its address. */
 const EMULATOR_START_TIMEOUT_MS = 15_000;
+/** How long to wait for the emulator to exit after SIGTERM. */
+const EMULATOR_STOP_TIMEOUT_MS = 5_000;
 const STACK = "demo";
 const GROUP_ID = "asg-h7tgd87d";
 
@@ -26,6 +28,8 @@ const env: NodeJS.ProcessEnv = {
   PULUMI_CONFIG_PASSPHRASE: "demo-passphrase",
   PULUMI_SKIP_UPDATE_CHECK: "true",
   PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+  // The program was type-checked by the build; skip ts-node's second check to keep the demo brisk.
+  PULUMI_NODEJS_TRANSPILE_ONLY: "true",
 };
 fs.mkdirSync(path.join(work, "backend"));
 
@@ -38,7 +42,8 @@ function banner(text: string): void {
 
 /** Runs a pulumi command in the project root, streaming its output as it comes; resolves with its exit code. */
 function pulumi(args: string[], options: { quiet?: boolean } = {}): Promise<{ code: number; output: string }> {
-  const full = [...args, "--config-file", configFile, "--stack", STACK, "--non-interactive"];
+  const usesConfig = !(args[0] === "stack" && ["init", "rm", "output"].includes(args[1]));
+  const full = [...args, ...(usesConfig ? ["--config-file", configFile] : []), "--stack", STACK, "--non-interactive"];
   if (!options.quiet) console.log(`\x1b[2m$ pulumi ${args.join(" ")}\x1b[0m`);
   const child = spawn("pulumi", full, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
@@ -87,8 +92,14 @@ async function startEmulator(): Promise<string> {
   });
 }
 
-function cleanup(): void {
-  if (emulator && emulator.exitCode === null) emulator.kill("SIGTERM");
+/** Stops the emulator (it writes its state file on the way out), then removes the temporary directory. */
+async function cleanup(): Promise<void> {
+  const child = emulator;
+  if (child && child.exitCode === null) {
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, EMULATOR_STOP_TIMEOUT_MS))]);
+  }
   fs.rmSync(work, { recursive: true, force: true });
 }
 
@@ -99,7 +110,7 @@ async function main(): Promise<void> {
   console.log(`emulator at ${endpoint} (state in ${work})`);
 
   banner("Creating a local stack and its config (credentials stored as secrets)");
-  await mustPulumi(["stack", "init", STACK]);
+  await mustPulumi(["stack", "init"]);
   await mustPulumi(["config", "set", "instanceRefresh:endpoint", endpoint]);
   await mustPulumi(["config", "set", "tencentcloud:region", "ap-guangzhou"]);
   await mustPulumi(["config", "set", "--secret", "tencentcloud:secretId", DEFAULT_SECRET_ID], { quiet: true });
@@ -148,15 +159,14 @@ async function main(): Promise<void> {
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     console.error(`\n${signal}: stopping the emulator and removing ${work}`);
-    cleanup();
-    process.exit(130);
+    void cleanup().finally(() => process.exit(130));
   });
 }
 
 main()
   .then(cleanup)
-  .catch((error: unknown) => {
-    cleanup();
+  .catch(async (error: unknown) => {
+    await cleanup();
     console.error(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   });

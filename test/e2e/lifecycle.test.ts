@@ -40,15 +40,13 @@ describe("InstanceRefresh with the real Pulumi CLI", () => {
     "pauses a running refresh when paused flips to true and resumes it when it flips back",
     async () => {
       // Batches long enough that the refresh is still in its first batch when the pause arrives.
-      scenario = await startScenario({ name: "pause", instanceCount: 4, secondsPerBatch: 20 });
+      scenario = await startScenario({ name: "pause", instanceCount: 4, secondsPerBatch: 30 });
       const s = scenario;
       s.config({ waitUntil: "started" });
       expectOk(s.run(["up", "--yes", "--skip-preview"]));
       const id = String(s.outputs().id);
 
       s.config({ paused: true });
-      const preview = expectOk(s.run(["preview", "--diff"]));
-      expect(preview.stdout).toMatch(/~\s+paused\s*:\s*false\s*=>\s*true/);
       expectOk(s.run(["up", "--yes", "--skip-preview"]));
       expect((await s.emulator.admin.activity(id)).Status).toBe("MANUAL_PAUSE");
 
