@@ -2,6 +2,8 @@
 export { startEmulator, loadFixture, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, DEFAULT_HOST, DEFAULT_FIXTURE } from "./emulator";
 export type { EmulatorOptions, RunningEmulator } from "./emulator";
 export { EmulatorAdmin, EmulatorAdminError } from "./adminClient";
+export { spawnEmulator, SPAWN_START_TIMEOUT_MS, SPAWN_STOP_TIMEOUT_MS } from "./spawn";
+export type { SpawnedEmulator, SpawnOptions } from "./spawn";
 export type { ClockView } from "./adminClient";
 export { ManualClock, RealClock, formatTime, DEFAULT_MANUAL_CLOCK_START_MS } from "./clock";
 export type { Clock, ClockListener } from "./clock";

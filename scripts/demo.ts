@@ -4,18 +4,14 @@
  * `pulumi up` with batch-by-batch progress, a pause and a resume through config, a policy gate
  * stopping an unsafe change, and `pulumi destroy`. Cleans up after itself, also on Ctrl-C.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY } from "../emulator";
+import { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, spawnEmulator, type SpawnedEmulator } from "../emulator";
 
 /** Seconds the emulator spends on one batch: slow enough to watch, fast enough for a 2-minute demo. */
 const DEMO_SECONDS_PER_BATCH = 5;
-/** How long to wait for the emulator to print its address. */
-const EMULATOR_START_TIMEOUT_MS = 15_000;
-/** How long to wait for the emulator to exit after SIGTERM. */
-const EMULATOR_STOP_TIMEOUT_MS = 5_000;
 const STACK = "demo";
 const GROUP_ID = "asg-h7tgd87d";
 
@@ -33,7 +29,7 @@ const env: NodeJS.ProcessEnv = {
 };
 fs.mkdirSync(path.join(work, "backend"));
 
-let emulator: ChildProcess | undefined;
+let emulator: SpawnedEmulator | undefined;
 const summary: string[] = [];
 
 function banner(text: string): void {
@@ -72,41 +68,17 @@ async function stackOutputs(): Promise<Record<string, unknown>> {
   return JSON.parse(await mustPulumi(["stack", "output", "--json"], { quiet: true })) as Record<string, unknown>;
 }
 
-async function startEmulator(): Promise<string> {
-  const cli = path.join(root, "dist", "emulator", "cli.js");
-  const args = [cli, "--port", "0", "--seconds-per-batch", String(DEMO_SECONDS_PER_BATCH), "--state-file", path.join(work, "emulator-state.json")];
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
-  emulator = child;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("the emulator did not start in time")), EMULATOR_START_TIMEOUT_MS);
-    let buffered = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(buffered);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.on("exit", (code) => reject(new Error(`the emulator exited with ${code} before it was ready`)));
-  });
-}
-
 /** Stops the emulator (it writes its state file on the way out), then removes the temporary directory. */
 async function cleanup(): Promise<void> {
-  const child = emulator;
-  if (child && child.exitCode === null) {
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGTERM");
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, EMULATOR_STOP_TIMEOUT_MS))]);
-  }
+  await emulator?.stop();
   fs.rmSync(work, { recursive: true, force: true });
 }
 
 async function main(): Promise<void> {
   const started = Date.now();
   banner("Starting the Tencent Cloud AS emulator");
-  const endpoint = await startEmulator();
+  emulator = await spawnEmulator(["--seconds-per-batch", String(DEMO_SECONDS_PER_BATCH), "--state-file", path.join(work, "emulator-state.json")]);
+  const endpoint = emulator.url;
   console.log(`emulator at ${endpoint} (state in ${work})`);
 
   banner("Creating a local stack and its config (credentials stored as secrets)");

@@ -4,55 +4,23 @@
  * program whose InstanceRefresh is shaped by stack config — so one stack can walk through a whole
  * scenario with `pulumi config set` and `pulumi up`, as a user would.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, EmulatorAdmin } from "../../emulator";
+import { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, spawnEmulator, type SpawnedEmulator } from "../../emulator";
 import { expectOk, makeWorkDir, pulumi, REPO_ROOT, writeProgram, type PulumiOptions, type PulumiResult, type WorkDir } from "../helpers/pulumi";
 
-/** How long the emulator process may take to print its address. */
-const EMULATOR_START_TIMEOUT_MS = 15_000;
 /** Poll interval of the provider in these tests: short, so waits end soon after the emulator moves. */
 const E2E_POLL_INTERVAL_MS = 200;
 /** The stack every scenario uses. */
 export const STACK = "e2e";
 
 /** An emulator running in a child process, driven through its admin API. */
-export interface EmulatorProcess {
-  url: string;
-  admin: EmulatorAdmin;
-  stop(): Promise<void>;
-}
+export type EmulatorProcess = SpawnedEmulator;
 
-/** Starts `dist/emulator/cli.js` on a free port (run `scripts/build.sh` first; `npm test` does). */
-export async function startEmulatorProcess(options: { secondsPerBatch: number; rateLimit?: boolean }): Promise<EmulatorProcess> {
-  const cli = path.join(REPO_ROOT, "dist", "emulator", "cli.js");
-  const args = [cli, "--port", "0", "--seconds-per-batch", String(options.secondsPerBatch)];
-  if (options.rateLimit === false) args.push("--no-rate-limit");
-  const child: ChildProcess = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("emulator did not start")), EMULATOR_START_TIMEOUT_MS);
-    let out = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`emulator exited with ${code}`)));
-  });
-  return {
-    url,
-    admin: new EmulatorAdmin(url),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
+/** Starts the compiled emulator CLI (`scripts/build.sh` made it; `npm test` runs that first) on a free port. */
+export function startEmulatorProcess(options: { secondsPerBatch: number; rateLimit?: boolean }): Promise<EmulatorProcess> {
+  const args = ["--seconds-per-batch", String(options.secondsPerBatch), ...(options.rateLimit === false ? ["--no-rate-limit"] : [])];
+  return spawnEmulator(args, { quiet: true, cliPath: path.join(REPO_ROOT, "dist", "emulator", "cli.js") });
 }
 
 /**
