@@ -2,7 +2,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "**/node_modules/**", "test/.work/**", ".pulumi-local/**"] },
+  { ignores: ["dist/**", "node_modules/**", "**/node_modules/**", "test/.work/**", "bench/.work/**", ".pulumi-local/**"] },
   ...tseslint.configs.recommended,
   {
     rules: {

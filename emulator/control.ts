@@ -180,7 +180,9 @@ export const ADMIN_ROUTES: readonly Route[] = [
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body ?? {});
-  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
+  // Connection: close — admin callers are often test processes that block their event loop between
+  // calls (spawnSync), so a kept-alive socket would be closed by the server unseen and then reused.
+  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text), Connection: "close" });
   res.end(text);
 }
 

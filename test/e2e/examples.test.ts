@@ -25,6 +25,7 @@ function exampleStack(work: WorkDir, projectDir: string, stack: string) {
     return pulumi(work, [...withConfig, "--stack", stack], { cwd: projectDir, ...options });
   };
   return {
+    configFile,
     run,
     set: (key: string, value: string, secret = false) => expectOk(run(["config", "set", ...(secret ? ["--secret"] : []), key, value])),
     outputs: () => JSON.parse(expectOk(run(["stack", "output", "--json"])).stdout) as Record<string, unknown>,
@@ -34,6 +35,9 @@ function exampleStack(work: WorkDir, projectDir: string, stack: string) {
 async function initStack(work: WorkDir, projectDir: string, emulator: EmulatorProcess) {
   const stack = exampleStack(work, projectDir, "e2e");
   expectOk(pulumi(work, ["stack", "init", "e2e"], { cwd: projectDir }));
+  // `stack init` writes the stack's encryption salt beside Pulumi.yaml (it takes no --config-file):
+  // move it to the work directory so the repository stays clean.
+  fs.renameSync(path.join(projectDir, "Pulumi.e2e.yaml"), stack.configFile);
   stack.set("instanceRefresh:endpoint", emulator.url);
   stack.set("instanceRefresh:pollIntervalMs", "200");
   stack.set("tencentcloud:region", "ap-guangzhou");

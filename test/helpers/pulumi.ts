@@ -229,8 +229,13 @@ export function stackOutputs(work: Pick<WorkDir, "dir" | "env">, opts: PulumiOpt
   return JSON.parse(r.stdout) as Record<string, unknown>;
 }
 
-/** Is a `pulumi` CLI on PATH? (Tests that need it can skip with a clear reason when it is not.) */
-export function hasPulumiCli(): boolean {
+/**
+ * Fails (throws) unless a `pulumi` CLI is on PATH: a real-CLI suite must never pass by skipping.
+ * `npm test` runs under `scripts/with-tools`, which provides the CLI.
+ */
+export function requirePulumiCli(): void {
   const r = spawnSync("pulumi", ["version"], { encoding: "utf8", env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } });
-  return r.status === 0;
+  if (r.status !== 0) {
+    throw new Error("no `pulumi` CLI on PATH: run this suite under scripts/with-tools (npm test does)");
+  }
 }

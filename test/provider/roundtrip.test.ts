@@ -52,7 +52,8 @@ test("the serialized provider is small and holds no secret nor implementation co
   console.log(`__provider: ${Buffer.byteLength(text)} bytes`);
 });
 
-test.skipIf(!fs.existsSync(installed))("serialize → load → call runs the installed implementation against the API", async () => {
+test("serialize → load → call runs the installed implementation against the API", async () => {
+  expect(fs.existsSync(installed), `${installed} is missing: run scripts/build.sh (npm test does)`).toBe(true);
   const loaded = requireFromString(text).handler();
   await loaded.configure!({ config: { get: () => undefined, require: () => "" } });
   const checked = await loaded.check!({}, { autoScalingGroupId: GROUP, refreshSettings: { rollingUpdateSettings: { batchNumber: 2 } } });

@@ -12,7 +12,7 @@ import {
   describeResult,
   expectFailure,
   expectOk,
-  hasPulumiCli,
+  requirePulumiCli,
   makeWorkDir,
   pulumi,
   stackOutputs,
@@ -89,10 +89,9 @@ new PolicyPack("smoke-policy", {
 });
 `;
 
-const cli = hasPulumiCli();
-if (!cli) console.warn("test/smoke: skipped, no pulumi CLI on PATH (run under scripts/with-tools)");
+requirePulumiCli();
 
-describe.skipIf(!cli)("real Pulumi CLI with the project's Node.js language host", () => {
+describe("real Pulumi CLI with the project's Node.js language host", () => {
   let work: WorkDir | undefined;
   afterEach(() => {
     work?.remove();
