@@ -20,6 +20,7 @@ chmod +x "$target/dist/plan/cli.js"
 node -e '
   const pkg = require("./package.json");
   const out = { name: pkg.name, version: pkg.version, description: pkg.description, license: pkg.license,
-    main: pkg.main, types: pkg.types, bin: pkg.bin, engines: pkg.engines, dependencies: pkg.dependencies };
+    main: pkg.main, types: pkg.types, bin: pkg.bin, engines: pkg.engines, dependencies: pkg.dependencies,
+    peerDependencies: pkg.peerDependencies, peerDependenciesMeta: pkg.peerDependenciesMeta };
   require("fs").writeFileSync(process.argv[1], JSON.stringify(out, null, 2) + "\n");
 ' "$target/package.json"
