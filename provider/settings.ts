@@ -232,27 +232,27 @@ export function validateInputs(inputs: unknown, options: ValidateOptions = {}): 
     const reason = rule(value, property);
     if (reason) report(property, reason);
   };
+  /** An object-valued input (the root when `property` is ""): checks its type and reports unknown keys. */
   const object = (value: unknown, property: string, required: boolean): Record<string, unknown> | undefined => {
+    const name = property || "inputs";
     if (isUnknown(value)) return undefined;
     if (value === undefined || value === null) {
-      if (required) report(property, "is required");
+      if (required) report(name, "is required");
       return undefined;
     }
     if (!isObject(value)) {
-      report(property, `must be an object; got ${describe(value)}`);
+      report(name, `must be an object; got ${describe(value)}`);
       return undefined;
     }
+    const allowed = KNOWN_KEYS[property] ?? [];
     for (const key of Object.keys(value)) {
-      if (key.startsWith("__")) continue; // engine-owned keys such as __provider
-      if (!KNOWN_KEYS[property === "inputs" ? "" : property]?.includes(key)) {
-        const allowed = KNOWN_KEYS[property === "inputs" ? "" : property] ?? [];
-        report(property === "inputs" ? key : `${property}.${key}`, `is not a known property; expected one of ${allowed.join(", ")}`);
-      }
+      if (key.startsWith("__") || allowed.includes(key)) continue; // "__" keys are the engine's, e.g. __provider
+      report(property ? `${property}.${key}` : key, `is not a known property; expected one of ${allowed.join(", ")}`);
     }
     return value;
   };
 
-  const root = object(inputs, "inputs", true);
+  const root = object(inputs, "", true);
   if (!root) return violations;
 
   check(root.autoScalingGroupId, PROPERTY.groupId, matches(GROUP_ID_PATTERN, "asg-9dn1a5y6"), true);
