@@ -328,25 +328,33 @@ export function killGroup(child: ChildProcess, signal: NodeJS.Signals = "SIGKILL
  * leaves an orphaned provider host behind. Returns the pids killed.
  */
 export function killStrays(homeDir: string): number[] {
-  const needle = `PULUMI_HOME=${homeDir}\0`;
   const killed: number[] = [];
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    let environ: string;
+  for (const { pid } of processesOf(homeDir)) {
     try {
-      environ = fs.readFileSync(`/proc/${entry}/environ`, "utf8");
-    } catch {
-      continue;
-    }
-    if (!(environ + "\0").includes(needle)) continue;
-    try {
-      process.kill(Number(entry), "SIGKILL");
-      killed.push(Number(entry));
+      process.kill(pid, "SIGKILL");
+      killed.push(pid);
     } catch {
       // gone meanwhile
     }
   }
   return killed;
+}
+
+/** Processes (other than this one) whose environment has `PULUMI_HOME=<homeDir>`, with their command lines. */
+export function processesOf(homeDir: string): { pid: number; cmdline: string }[] {
+  const needle = `PULUMI_HOME=${homeDir}\0`;
+  const found: { pid: number; cmdline: string }[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const environ = fs.readFileSync(`/proc/${entry}/environ`, "utf8");
+      if (!(environ + "\0").includes(needle)) continue;
+      found.push({ pid: Number(entry), cmdline: fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ") });
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return found;
 }
 
 /** Readable account of a run for error messages. */

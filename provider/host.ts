@@ -12,6 +12,7 @@ import { checkInputs, diffInputs, pickInputs, tryNormalize } from "./check";
 import { missingCredentialsMessage, missingRegionMessage, resolveConfig, type ProviderConfig } from "./config";
 import { InstanceRefreshRejected } from "./errors";
 import { createFlow, deleteFlow, readFlow, updateFlow, type FlowContext } from "./lifecycle";
+import { guardAgainstOrphaning } from "./orphanGuard";
 import { RefreshPoller } from "./poller";
 import { DEFAULT_WAIT_TIMEOUT_SECONDS, validateInputs, type NormalizedInputs } from "./settings";
 
@@ -114,6 +115,7 @@ export function createProvider(options: ProviderOptions = {}): InstanceRefreshPr
 
   return {
     async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+      guardAgainstOrphaning();
       config = { ...resolveConfig((key) => req.config.get(key), options.env ?? process.env), ...stripUndefined(options.config ?? {}) };
       regions.clear();
     },

@@ -1,14 +1,15 @@
 /**
- * Client-side rate limit: at most N calls of one action in any sliding one-second window, per
- * process, so the provider stays under the API's 20 requests/s per action even when many
- * resources work at once.
+ * Client-side rate limit: calls of one action are spaced evenly, one every 1000/N ms, per process,
+ * so the provider stays under the API's 20 requests/s per action even when many resources work at
+ * once. Even spacing (not N at once, then a pause) matters: the server counts arrivals, and a burst
+ * sent inside one client-side window can land in one server-side window with the next burst.
  */
 
 /** The API's documented limit for each refresh action, requests per second. */
 export const API_LIMIT_PER_SECOND = 20;
 /** Default client-side limit, below {@link API_LIMIT_PER_SECOND} to leave headroom. @default 18 */
 export const DEFAULT_LIMIT_PER_SECOND = 18;
-/** Length of the sliding window, ms. */
+/** The period the limit is expressed over, ms. */
 export const WINDOW_MS = 1000;
 
 /** Options of {@link RateLimiter}. */
@@ -22,48 +23,34 @@ export interface RateLimiterOptions {
 }
 
 /**
- * Per-action sliding-window limiter.
+ * Per-action limiter with even spacing.
  * @example
  * const limiter = new RateLimiter({ limitPerSecond: 18 });
  * await limiter.acquire("DescribeRefreshActivities"); // resolves when a slot is free
  */
 export class RateLimiter {
-  private readonly limit: number;
+  /** Minimum time between two calls of one action, ms. */
+  private readonly gapMs: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
-  /** Start times of the calls in the current window, per action. */
-  private readonly windows = new Map<string, number[]>();
-  /** Serializes acquisitions per action so waiting callers are served in order. */
-  private readonly queues = new Map<string, Promise<void>>();
+  /** When each action may next be called. */
+  private readonly nextSlot = new Map<string, number>();
 
   constructor(options: RateLimiterOptions = {}) {
-    this.limit = options.limitPerSecond ?? DEFAULT_LIMIT_PER_SECOND;
-    if (!Number.isInteger(this.limit) || this.limit < 1) {
+    const limit = options.limitPerSecond ?? DEFAULT_LIMIT_PER_SECOND;
+    if (!Number.isInteger(limit) || limit < 1) {
       throw new RangeError(`limitPerSecond must be an integer >= 1; got ${options.limitPerSecond}`);
     }
+    this.gapMs = WINDOW_MS / limit;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
-  /** Waits until `action` may be called again, and records the call. */
-  acquire(action: string): Promise<void> {
-    const previous = this.queues.get(action) ?? Promise.resolve();
-    const next = previous.then(() => this.take(action));
-    this.queues.set(action, next.catch(() => undefined));
-    return next;
-  }
-
-  private async take(action: string): Promise<void> {
-    let window = this.windows.get(action);
-    if (!window) this.windows.set(action, (window = []));
-    for (;;) {
-      const now = this.now();
-      while (window.length > 0 && window[0] <= now - WINDOW_MS) window.shift();
-      if (window.length < this.limit) {
-        window.push(now);
-        return;
-      }
-      await this.sleep(window[0] + WINDOW_MS - now + 1);
-    }
+  /** Waits until `action` may be called again, and books that slot. Callers are served in order. */
+  async acquire(action: string): Promise<void> {
+    const now = this.now();
+    const slot = Math.max(now, this.nextSlot.get(action) ?? now);
+    this.nextSlot.set(action, slot + this.gapMs);
+    if (slot > now) await this.sleep(slot - now);
   }
 }

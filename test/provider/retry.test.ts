@@ -125,9 +125,8 @@ describe("retry strategy", () => {
 });
 
 describe("rate limiter", () => {
-  test("allows at most the limit per action in any one-second window", async () => {
+  test("spaces calls of one action evenly, so no one-second window holds more than the limit", async () => {
     let now = 0;
-    const starts: number[] = [];
     const limiter = new RateLimiter({
       limitPerSecond: 18,
       now: () => now,
@@ -135,12 +134,20 @@ describe("rate limiter", () => {
         now += ms;
       },
     });
+    const starts: number[] = [];
     for (let i = 0; i < 40; i++) {
       await limiter.acquire("DescribeRefreshActivities");
       starts.push(now);
     }
-    for (let i = 18; i < starts.length; i++) expect(starts[i] - starts[i - 18]).toBeGreaterThanOrEqual(1000);
-    expect(starts.slice(0, 18).every((t) => t === 0)).toBe(true);
+    for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBeCloseTo(1000 / 18, 6);
+    for (let i = 18; i < starts.length; i++) expect(starts[i] - starts[i - 18]).toBeGreaterThanOrEqual(1000 - 1e-6);
+  });
+
+  test("gives concurrent callers distinct, ordered slots", async () => {
+    const waits: number[] = [];
+    const limiter = new RateLimiter({ limitPerSecond: 10, now: () => 0, sleep: async (ms) => void waits.push(ms) });
+    await Promise.all([limiter.acquire("A"), limiter.acquire("A"), limiter.acquire("A")]);
+    expect(waits).toEqual([100, 200]);
   });
 
   test("limits each action separately", async () => {
