@@ -12,6 +12,7 @@ import { checkInputs, diffInputs, pickInputs, tryNormalize } from "./check";
 import { missingCredentialsMessage, missingRegionMessage, resolveConfig, type ProviderConfig } from "./config";
 import { InstanceRefreshRejected } from "./errors";
 import { createFlow, deleteFlow, readFlow, updateFlow, type FlowContext } from "./lifecycle";
+import { createLookups } from "./lookups";
 import { guardAgainstOrphaning } from "./orphanGuard";
 import { RefreshPoller } from "./poller";
 import { DEFAULT_WAIT_TIMEOUT_SECONDS, validateInputs, type NormalizedInputs } from "./settings";
@@ -80,7 +81,8 @@ export function createProvider(options: ProviderOptions = {}): InstanceRefreshPr
       limiter,
       retry: new RetryStrategy({ ...options.retry, sleep, random }),
     });
-    const ctx: FlowContext = { client, poller: new RefreshPoller(client, { intervalMs: cfg.pollIntervalMs, sleep }), log, sleep, random, now };
+    const poller = new RefreshPoller(client, { intervalMs: cfg.pollIntervalMs, sleep });
+    const ctx: FlowContext = { client, lookups: createLookups(client), poller, log, sleep, random, now };
     regions.set(resolved, ctx);
     return ctx;
   };

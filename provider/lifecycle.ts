@@ -10,7 +10,6 @@ import { backoffDelay, type Random, type Sleep } from "./client/retry";
 import {
   ACTIVE_STATUSES,
   FAILURE_STATUSES,
-  NON_TERMINAL_STATUSES,
   PAUSED_STATUSES,
   TERMINAL_STATUSES,
   convergeStep,
@@ -23,6 +22,7 @@ import {
   type Step,
 } from "./activity";
 import { InstanceRefreshFailure, InstanceRefreshRejected } from "./errors";
+import { MAX_PAGES, PAGE_SIZE, type Lookups } from "./lookups";
 import type { RefreshPoller } from "./poller";
 import { PROPERTY, validateAgainstGroup, type NormalizedInputs } from "./settings";
 import type { InstanceRefreshOutputs } from "./types";
@@ -35,14 +35,11 @@ export const MUTATION_BASE_DELAY_MS = 200;
 export const MUTATION_MAX_DELAY_MS = 5000;
 /** Consecutive failed polls a wait tolerates (each already retried by the client). @default 3 */
 export const MAX_CONSECUTIVE_POLL_ERRORS = 3;
-/** Page size of filtered DescribeRefreshActivities / DescribeAutoScalingInstances calls (the API's maximum). */
-export const PAGE_SIZE = 100;
-/** Most pages read when listing (2,000 instances per group at most). */
-export const MAX_PAGES = 20;
 
-/** What the flows need: one region's client and poller, a log, a clock. */
+/** What the flows need: one region's client, coalesced reads and poller, a log, a clock. */
 export interface FlowContext {
   readonly client: AutoScalingClient;
+  readonly lookups: Lookups;
   readonly poller: RefreshPoller;
   /** Progress and notices; the engine shows console output as info diagnostics. */
   readonly log: (line: string) => void;
@@ -63,8 +60,7 @@ export interface FlowResult {
 /** The activity, or undefined when the API does not know it. */
 export async function describeActivity(ctx: FlowContext, activityId: string): Promise<RefreshActivity | undefined> {
   try {
-    const response = await ctx.client.describeRefreshActivities({ RefreshActivityIds: [activityId], Limit: 1 });
-    return (response.RefreshActivitySet ?? []).find((a) => a.RefreshActivityId === activityId);
+    return await ctx.lookups.activity.load(activityId);
   } catch (error) {
     if (hasCode(error, "ResourceNotFound")) return undefined;
     throw error;
@@ -97,10 +93,19 @@ export async function findRollbackActivityId(ctx: FlowContext, activity: Refresh
   return rollbacks.find((r) => r.OriginRefreshActivityId === activity.RefreshActivityId)?.RefreshActivityId;
 }
 
-/** IN_SERVICE instances of a group, or throws when the group does not exist. */
+/** The refreshes in flight (not terminal) on a group. */
+async function inFlightOn(ctx: FlowContext, groupId: string): Promise<RefreshActivity[]> {
+  return (await ctx.lookups.inFlight.load(groupId)) ?? [];
+}
+
+/**
+ * IN_SERVICE instances of a group — the group's InServiceInstanceCount, or a count of its listed
+ * instances when the API leaves that out — or throws when the group does not exist.
+ */
 async function inServiceInstanceCount(ctx: FlowContext, groupId: string): Promise<number> {
-  const groups = await ctx.client.describeAutoScalingGroups({ AutoScalingGroupIds: [groupId] });
-  if (!(groups.AutoScalingGroupSet ?? []).some((g) => g.AutoScalingGroupId === groupId)) {
+  const group = await ctx.lookups.group.load(groupId);
+  if (typeof group?.InServiceInstanceCount === "number") return group.InServiceInstanceCount;
+  if (!group) {
     throw new InstanceRefreshRejected(
       `${PROPERTY.groupId}: auto scaling group ${groupId} does not exist in this region (DescribeAutoScalingGroups found nothing); nothing was started.`,
       PROPERTY.groupId,
@@ -164,7 +169,7 @@ async function startRefresh(ctx: FlowContext, inputs: NormalizedInputs): Promise
       return response.RefreshActivityId;
     },
     async () => {
-      const appeared = (await groupActivities(ctx, inputs.autoScalingGroupId, { statuses: NON_TERMINAL_STATUSES })).find((a) =>
+      const appeared = (await inFlightOn(ctx, inputs.autoScalingGroupId)).find((a) =>
         matchesInputs(a, inputs),
       );
       return appeared?.RefreshActivityId ? { done: true as const, value: appeared.RefreshActivityId } : { done: false as const };
@@ -391,7 +396,7 @@ export async function createFlow(ctx: FlowContext, inputs: NormalizedInputs): Pr
     return driveActivity(ctx, inputs, activity, convergeStep(activity.Status, activity.CurrentRefreshBatchNum, inputs));
   }
 
-  const inFlight = await groupActivities(ctx, groupId, { statuses: NON_TERMINAL_STATUSES });
+  const inFlight = await inFlightOn(ctx, groupId);
   const mine = inFlight.find((a) => matchesInputs(a, inputs));
   if (mine) {
     ctx.log(
@@ -413,7 +418,7 @@ export async function createFlow(ctx: FlowContext, inputs: NormalizedInputs): Pr
     activityId = await startRefresh(ctx, inputs);
   } catch (error) {
     if (hasCode(error, "ResourceUnavailable.AutoScalingGroupInRefreshActivity")) {
-      const now = await groupActivities(ctx, groupId, { statuses: NON_TERMINAL_STATUSES });
+      const now = await inFlightOn(ctx, groupId);
       const adopted = now.find((a) => matchesInputs(a, inputs));
       if (adopted) return driveActivity(ctx, inputs, adopted, convergeStep(adopted.Status, adopted.CurrentRefreshBatchNum, inputs));
       if (now[0]) throw inRefreshError(groupId, now[0]);
