@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, EmulatorAdmin } from "../emulator";
+import { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, spawnEmulator, type EmulatorAdmin } from "../emulator";
 
 /** The repository root: the nearest directory above this file whose package.json is this package's. */
 export const REPO_ROOT: string = (() => {
@@ -28,8 +28,6 @@ export const BENCH_WORK_ROOT = path.join(REPO_ROOT, "bench", ".work");
 export const REGION = "ap-guangzhou";
 /** Default time limit of one `pulumi` command, ms. */
 export const PULUMI_TIMEOUT_MS = 300_000;
-/** How long to wait for the emulator to print its address, ms. */
-export const EMULATOR_START_TIMEOUT_MS = 20_000;
 
 // ---------------------------------------------------------------------------------------------
 // Emulator in a child process
@@ -57,46 +55,20 @@ export interface EmulatorFlags {
 export async function startEmulatorProcess(flags: EmulatorFlags = {}): Promise<EmulatorProcess> {
   const cli = path.join(REPO_ROOT, "dist", "emulator", "cli.js");
   if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run scripts/build.sh first`);
-  const args = [cli, "--port", "0"];
+  const args: string[] = [];
   if (flags.secondsPerBatch !== undefined) args.push("--seconds-per-batch", String(flags.secondsPerBatch));
   if (flags.rateLimit === false) args.push("--no-rate-limit");
   if (flags.fixture === false) args.push("--no-fixture");
   if (flags.requestLogLimit !== undefined) args.push("--request-log-limit", String(flags.requestLogLimit));
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-  let stderr = "";
-  child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the emulator did not start within ${EMULATOR_START_TIMEOUT_MS} ms: ${stderr}`)), EMULATOR_START_TIMEOUT_MS);
-    let out = "";
-    child.stdout!.on("data", (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the emulator exited with ${code} before listening: ${stderr}`));
-    });
-  });
+  const emulator = await spawnEmulator(args, { quiet: true, cliPath: cli });
   return {
-    url,
-    pid: child.pid!,
-    admin: new EmulatorAdmin(url),
+    url: emulator.url,
+    pid: emulator.child.pid!,
+    admin: emulator.admin,
     secretId: DEFAULT_SECRET_ID,
     secretKey: DEFAULT_SECRET_KEY,
-    stop: () => stopChild(child),
+    stop: emulator.stop,
   };
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-  });
 }
 
 /** `count` valid, distinct group ids: `asg-<prefix><zero-padded index>` (8 characters after `asg-`). */
