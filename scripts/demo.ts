@@ -24,7 +24,7 @@ const env: NodeJS.ProcessEnv = {
   PULUMI_CONFIG_PASSPHRASE: "demo-passphrase",
   PULUMI_SKIP_UPDATE_CHECK: "true",
   PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-  // The program was type-checked by the build; skip ts-node's second check to keep the demo brisk.
+  // `npm test` / `npm run typecheck` type-check the example; skip ts-node's check on every command to keep the demo brisk.
   PULUMI_NODEJS_TRANSPILE_ONLY: "true",
 };
 fs.mkdirSync(path.join(work, "backend"));

@@ -15,7 +15,9 @@ import { startEmulatorProcess, type EmulatorProcess } from "./harness";
 /** A suite runs a dozen TypeScript `pulumi` commands. */
 const SUITE_TIMEOUT_MS = 600_000;
 const POLICY_PACK = path.join(REPO_ROOT, "policies");
-const PRODUCTION_POLICY_CONFIG = path.join(POLICY_PACK, "config", "production.json");
+/** The pack as the CI workflow uses it: from the installed package (scripts/build.sh installs it like npm). */
+const INSTALLED_POLICY_PACK = path.join(REPO_ROOT, "node_modules", "pulumi-instance-refresh", "policies");
+const PRODUCTION_POLICY_CONFIG = path.join(INSTALLED_POLICY_PACK, "config", "production.json");
 
 /** A stack of an example project whose config file lives in the work directory, not the repository. */
 function exampleStack(work: WorkDir, projectDir: string, stack: string) {
@@ -102,8 +104,8 @@ describe("quickstart (root Pulumi.yaml)", () => {
   it(
     "runs the CI workflow's commands: a gated JSON preview and a rollout plan made from it",
     () => {
-      // Same command line as examples/ci/pull-request.yml (the workflow uses the installed package's copy of the pack).
-      const preview = stack.run(["preview", "--json", "--policy-pack", POLICY_PACK, "--policy-pack-config", PRODUCTION_POLICY_CONFIG], {
+      // Same command line as examples/ci/pull-request.yml.
+      const preview = stack.run(["preview", "--json", "--policy-pack", INSTALLED_POLICY_PACK, "--policy-pack-config", PRODUCTION_POLICY_CONFIG], {
         env: { PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "true" },
       });
       const previewFile = path.join(work.dir, "preview.json");
