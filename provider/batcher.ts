@@ -25,10 +25,17 @@ interface Waiter<V> {
 export class Batcher<K, V> {
   private queue = new Map<K, Waiter<V>[]>();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** A batch is waiting for `whenReady`; keys that arrive meanwhile join it. */
+  private flushing = false;
 
   constructor(
     private readonly loadMany: LoadMany<K, V>,
-    private readonly options: { readonly maxBatch: number; readonly windowMs?: number },
+    private readonly options: {
+      readonly maxBatch: number;
+      readonly windowMs?: number;
+      /** Awaited before a batch is taken, e.g. until the API action has a free slot: keys keep joining meanwhile. */
+      readonly whenReady?: () => Promise<void>;
+    },
   ) {
     if (!(options.maxBatch >= 1)) throw new RangeError(`maxBatch must be >= 1; got ${options.maxBatch}`);
   }
@@ -47,8 +54,18 @@ export class Batcher<K, V> {
   private flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const batch = this.queue;
-    this.queue = new Map();
+    if (this.flushing) return;
+    this.flushing = true;
+    void (this.options.whenReady?.() ?? Promise.resolve()).finally(() => {
+      this.flushing = false;
+      this.send();
+    });
+  }
+
+  private send(): void {
+    const batch = new Map([...this.queue].slice(0, this.options.maxBatch));
+    for (const key of batch.keys()) this.queue.delete(key);
+    if (this.queue.size > 0) this.flush();
     if (batch.size === 0) return;
     this.loadMany([...batch.keys()]).then(
       (found) => {

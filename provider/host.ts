@@ -82,7 +82,7 @@ export function createProvider(options: ProviderOptions = {}): InstanceRefreshPr
       retry: new RetryStrategy({ ...options.retry, sleep, random }),
     });
     const poller = new RefreshPoller(client, { intervalMs: cfg.pollIntervalMs, sleep });
-    const ctx: FlowContext = { client, lookups: createLookups(client), poller, log, sleep, random, now };
+    const ctx: FlowContext = { client, lookups: createLookups(client, limiter), poller, log, sleep, random, now };
     regions.set(resolved, ctx);
     return ctx;
   };

@@ -8,6 +8,7 @@ import type { AutoScalingGroup, RefreshActivity } from "tencentcloud-sdk-nodejs/
 import type { AutoScalingClient } from "./client/client";
 import { NON_TERMINAL_STATUSES } from "./activity";
 import { Batcher } from "./batcher";
+import type { RateLimiter } from "./client/rateLimit";
 
 /** Most ids one DescribeRefreshActivities or DescribeAutoScalingGroups takes (also their largest `Limit`). */
 export const PAGE_SIZE = 100;
@@ -29,20 +30,23 @@ export interface Lookups {
 type Client = Pick<AutoScalingClient, "describeRefreshActivities" | "describeAutoScalingGroups">;
 
 /**
- * Builds the lookups over one client.
+ * Builds the lookups over one client. With the client's `limiter`, a batch also waits for its
+ * action's next free slot, gathering the keys that arrive meanwhile: the busier the action, the
+ * larger its batches.
  * @example const { id } = (await createLookups(client).activity.load("asr-12345678")) ?? {};
  */
-export function createLookups(client: Client): Lookups {
+export function createLookups(client: Client, limiter?: Pick<RateLimiter, "idle">): Lookups {
+  const whenIdle = (action: string) => (limiter ? () => limiter.idle(action) : undefined);
   return {
     activity: new Batcher(async (ids) => {
       const response = await client.describeRefreshActivities({ RefreshActivityIds: ids, Limit: PAGE_SIZE });
       return new Map((response.RefreshActivitySet ?? []).map((a) => [a.RefreshActivityId ?? "", a]));
-    }, { maxBatch: PAGE_SIZE }),
+    }, { maxBatch: PAGE_SIZE, whenReady: whenIdle("DescribeRefreshActivities") }),
 
     group: new Batcher(async (ids) => {
       const response = await client.describeAutoScalingGroups({ AutoScalingGroupIds: ids, Limit: PAGE_SIZE });
       return new Map((response.AutoScalingGroupSet ?? []).map((g) => [g.AutoScalingGroupId ?? "", g]));
-    }, { maxBatch: PAGE_SIZE }),
+    }, { maxBatch: PAGE_SIZE, whenReady: whenIdle("DescribeAutoScalingGroups") }),
 
     inFlight: new Batcher(async (groupIds) => {
       const found = new Map<string, RefreshActivity[]>(groupIds.map((id) => [id, []]));
@@ -58,6 +62,6 @@ export function createLookups(client: Client): Lookups {
         if (set.length < PAGE_SIZE || seen >= (response.TotalCount ?? 0)) break;
       }
       return found;
-    }, { maxBatch: MAX_FILTER_VALUES }),
+    }, { maxBatch: MAX_FILTER_VALUES, whenReady: whenIdle("DescribeRefreshActivities") }),
   };
 }

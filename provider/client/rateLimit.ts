@@ -46,6 +46,15 @@ export class RateLimiter {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
+  /**
+   * Waits until the next free slot of `action` without booking it: lets a caller gather more work
+   * while the action is busy (see `Batcher`), then book with {@link acquire}.
+   */
+  async idle(action: string): Promise<void> {
+    const wait = (this.nextSlot.get(action) ?? 0) - this.now();
+    if (wait > 0) await this.sleep(wait);
+  }
+
   /** Waits until `action` may be called again, and books that slot. Callers are served in order. */
   async acquire(action: string): Promise<void> {
     const now = this.now();

@@ -149,7 +149,8 @@ describe("InstanceRefresh with the real Pulumi CLI", () => {
   it(
     "stops, then cancels a running refresh on `pulumi destroy`",
     async () => {
-      scenario = await startScenario({ name: "destroy", instanceCount: 4, secondsPerBatch: 4 });
+      // Batches long enough that the refresh is still running when destroy arrives, even on a loaded machine.
+      scenario = await startScenario({ name: "destroy", instanceCount: 4, secondsPerBatch: 12 });
       const s = scenario;
       s.config({ waitUntil: "started" });
       expectOk(s.run(["up", "--yes", "--skip-preview"]));

@@ -35,3 +35,21 @@ describe("Batcher", () => {
     expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
   });
 });
+
+describe("Batcher with whenReady", () => {
+  it("gathers the keys that arrive while it waits for the API to be ready", async () => {
+    const calls: string[][] = [];
+    let open: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => (open = resolve));
+    const batcher = new Batcher(async (keys: string[]) => {
+      calls.push(keys);
+      return new Map(keys.map((k) => [k, k]));
+    }, { maxBatch: 100, windowMs: 1, whenReady: () => ready });
+    const first = batcher.load("a");
+    await new Promise((resolve) => setTimeout(resolve, 10)); // the window has passed; the batch waits
+    const later = batcher.load("b");
+    open();
+    expect(await Promise.all([first, later])).toEqual(["a", "b"]);
+    expect(calls).toEqual([["a", "b"]]);
+  });
+});

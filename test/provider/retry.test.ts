@@ -150,6 +150,16 @@ describe("rate limiter", () => {
     expect(waits).toEqual([100, 200]);
   });
 
+  test("idle waits for the next free slot without booking it", async () => {
+    let now = 0;
+    const limiter = new RateLimiter({ limitPerSecond: 10, now: () => now, sleep: async (ms) => void (now += ms) });
+    await limiter.acquire("A");
+    await limiter.idle("A");
+    expect(now).toBe(100);
+    await limiter.acquire("A"); // the slot idle waited for is still free
+    expect(now).toBe(100);
+  });
+
   test("limits each action separately", async () => {
     let now = 0;
     const limiter = new RateLimiter({ limitPerSecond: 1, now: () => now, sleep: async (ms) => void (now += ms) });
