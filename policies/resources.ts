@@ -14,13 +14,14 @@
  * instead of crashing or being skipped with a "can't run policy during preview" note.
  */
 import { UnknownValueError } from "@pulumi/policy";
+import {
+  BRIDGED_SCALING_GROUP_TYPE as SCALING_GROUP_TYPE,
+  BRIDGED_START_INSTANCE_REFRESH_TYPE as BRIDGED_REFRESH_TYPE,
+  INSTANCE_REFRESH_TYPE,
+} from "../provider/tokens";
 
-/** Type token of this repository's InstanceRefresh dynamic resource. */
-export const INSTANCE_REFRESH_TYPE = "pulumi-nodejs:dynamic/tencentcloud:InstanceRefresh";
-/** Type token of `tencentcloud.As.StartInstanceRefresh` (`tencentcloud_as_start_instance_refresh`). */
-export const BRIDGED_REFRESH_TYPE = "tencentcloud:As/startInstanceRefresh:StartInstanceRefresh";
-/** Type token of `tencentcloud.As.ScalingGroup` (`tencentcloud_as_scaling_group`). */
-export const SCALING_GROUP_TYPE = "tencentcloud:As/scalingGroup:ScalingGroup";
+// The type tokens, defined once in provider/tokens.ts, under the names the pack's modules use.
+export { BRIDGED_REFRESH_TYPE, INSTANCE_REFRESH_TYPE, SCALING_GROUP_TYPE };
 
 /** Short names of the two refresh types, used in messages. */
 export type RefreshKind = "InstanceRefresh" | "StartInstanceRefresh";
