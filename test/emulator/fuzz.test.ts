@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock, signAuthorization, startEmulator, type RunningEmulator } from "../../emulator";
 import { sdkClient } from "../helpers/emulator";
+import { seededRandom } from "../helpers/random";
 
 let emu: RunningEmulator;
 
@@ -8,16 +9,6 @@ beforeAll(async () => {
   emu = await startEmulator({ clock: new ManualClock(), rateLimit: false });
 });
 afterAll(() => emu.stop());
-
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ACTIONS = [
   "StartInstanceRefresh", "StopInstanceRefresh", "ResumeInstanceRefresh", "CancelInstanceRefresh", "RollbackInstanceRefresh",
@@ -59,7 +50,7 @@ function randomBody(r: () => number): string {
 
 describe("robustness", () => {
   it("answers 1,000 random and malformed requests with well-formed envelopes and keeps serving", async () => {
-    const r = prng(20240419);
+    const r = seededRandom(20240419);
     const now = Math.floor(Date.now() / 1000);
     const reqs = Array.from({ length: 1000 }, () => {
       const body = randomBody(r);

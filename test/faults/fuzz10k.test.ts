@@ -8,6 +8,7 @@ import * as http from "node:http";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { signAuthorization, startEmulator, type RunningEmulator } from "../../emulator";
 import { sdkClient } from "../helpers/emulator";
+import { seededRandom } from "../helpers/random";
 
 /** Requests sent. */
 const REQUESTS = 10_000;
@@ -29,16 +30,6 @@ afterAll(async () => {
   agent.destroy();
   await emu?.stop();
 });
-
-/** mulberry32. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ACTIONS = [
   "StartInstanceRefresh",
@@ -169,7 +160,7 @@ function send(port: number, q: FuzzRequest): Promise<{ status: number; text: str
 
 describe("emulator under 10,000 random requests", () => {
   test("never crashes and answers every request with a well-formed envelope", async () => {
-    const r = prng(SEED);
+    const r = seededRandom(SEED);
     const codes = new Map<string, number>();
     const problems: string[] = [];
     let next = 0;

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from "vitest";
 /** Shared setup of the provider's integration tests: an emulator, a provider pointed at it, a baseline input. */
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { createProvider, type InstanceRefreshProvider } from "../../provider/host";
@@ -74,6 +75,31 @@ export async function startHarness(secondsPerBatch = 0.15): Promise<Harness> {
     create: async (inputs) => (await provider.create(await checked(inputs))) as { id: string; outs: Record<string, unknown> },
     update: async (id, olds, inputs) => (await provider.update(id, olds, await checked(inputs))) as { outs: Record<string, unknown> },
   };
+}
+
+/**
+ * Registers the suite hooks around one harness: start it before all tests, reset the emulator (state,
+ * faults, request log) and the captured logs before each, stop it after all. The returned object is
+ * filled in by the first hook, so tests use it as a plain Harness.
+ */
+export function useHarness(secondsPerBatch?: number): Harness {
+  const h = {} as Harness;
+  beforeAll(async () => {
+    Object.assign(h, await startHarness(secondsPerBatch));
+  });
+  afterAll(async () => {
+    await h.emu?.stop();
+  });
+  beforeEach(async () => {
+    await h.emu.admin.reset();
+    h.logs.length = 0;
+  });
+  return h;
+}
+
+/** Requests the emulator logged for `action`. */
+export async function requestCount(h: Harness, action: string): Promise<number> {
+  return (await h.emu.admin.requests({ action })).length;
 }
 
 /** Waits until `predicate` holds, polling every 20 ms. */

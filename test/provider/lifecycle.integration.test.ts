@@ -1,27 +1,17 @@
 /**
  * create / update / read / delete through the real SDK against the emulator (real clock, fast batches).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import * as http from "node:http";
 import { InstanceRefreshFailure } from "../../provider/errors";
 import { createSdkTransport } from "../../provider/client/client";
 import { createProvider } from "../../provider/host";
-import { GROUP, OTHER_GROUP, POLL_MS, REGION, baseline, eventually, startHarness, withRolling, type Harness } from "./helpers";
+import { GROUP, OTHER_GROUP, POLL_MS, REGION, baseline, eventually, withRolling, requestCount, useHarness } from "./helpers";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.emu.stop();
-});
-beforeEach(async () => {
-  await h.emu.admin.reset();
-  h.logs.length = 0;
-});
+const h = useHarness();
 
 const actions = async () => (await h.emu.admin.requests()).map((r) => r.action);
-const count = async (action: string) => (await h.emu.admin.requests({ action })).length;
+const count = (action: string) => requestCount(h, action);
 
 /** Starts an activity directly through the SDK, as an interrupted `pulumi up` or the console would. */
 async function startOutOfBand(groupId: string, batchNumber: number, extra: Record<string, unknown> = {}): Promise<string> {

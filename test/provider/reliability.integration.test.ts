@@ -2,24 +2,13 @@
  * Check without API calls, retries under injected faults, wrong credentials, secrets — through the
  * real SDK against the emulator.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { createProvider } from "../../provider/host";
-import { GROUP, REGION, baseline, providerFor, startHarness, withRolling, type Harness } from "./helpers";
+import { GROUP, REGION, baseline, providerFor, withRolling, requestCount, useHarness } from "./helpers";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.emu.stop();
-});
-beforeEach(async () => {
-  await h.emu.admin.reset();
-  await h.emu.admin.clearFaults();
-  h.logs.length = 0;
-});
+const h = useHarness();
 
-const count = async (action: string) => (await h.emu.admin.requests({ action })).length;
+const count = (action: string) => requestCount(h, action);
 
 describe("check", () => {
   test("rejects bad inputs with self-contained reasons and makes no API call", async () => {
