@@ -1,4 +1,6 @@
-// Lint configuration: typescript-eslint's recommended rules over every TypeScript source.
+// Lint configuration: typescript-eslint's recommended rules over every source, plus two type-aware
+// rules over the TypeScript sources (typed through tsconfig.json by the project service): a promise
+// must be awaited, returned or explicitly voided, and never passed where a void callback is expected.
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
@@ -8,6 +10,17 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/no-require-imports": "off",
+    },
+  },
+  {
+    files: ["**/*.ts", "**/*.mts"],
+    ignores: ["vitest.config.mts"],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
     },
   },
 );

@@ -90,7 +90,7 @@ export const apiEconomy: FigureRunner = async (log) => {
           singleDescribes: describes.filter((d) => d.params.Limit === 1).length,
           filteredDescribes: describes.filter((d) => d.params.Offset !== undefined).length,
           throttled,
-          upMs: up.ms,
+          upMs: up.durationMs,
           windowMs: Math.max(0, lastEnd + 1000 - firstStart), // EndTime has 1 s resolution: count its whole second
           perResourcePolls,
           startsOk: counters.StartInstanceRefresh?.byCode.OK ?? 0,
@@ -98,7 +98,7 @@ export const apiEconomy: FigureRunner = async (log) => {
         if (run.startsOk !== n) throw new Error(`expected ${n} successful StartInstanceRefresh, got ${run.startsOk}`);
         log(
           `N=${n}: ${run.describeCalls} describes (${run.pollRounds} poll rounds, ${run.singleDescribes} single-id, ${run.filteredDescribes} filtered), ` +
-            `${throttled} throttled${throttledBy ? ` (${throttledBy})` : ""}, up ${Math.round(up.ms)} ms, window ${run.windowMs} ms, per-resource polls ${perResourcePolls}`,
+            `${throttled} throttled${throttledBy ? ` (${throttledBy})` : ""}, up ${Math.round(up.durationMs)} ms, window ${run.windowMs} ms, per-resource polls ${perResourcePolls}`,
         );
         runs.push(run);
       } finally {

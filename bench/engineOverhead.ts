@@ -32,10 +32,10 @@ export const engineOverhead: FigureRunner = async (log) => {
       await seedGroups(emu.admin, groups, ENGINE_BATCHES);
       await refreshWork.initStack(`r${i}`, emulatorConfig(emu));
       await noopWork.initStack(`n${i}`);
-      t.previewA.push((await refreshWork.must(["preview"])).ms);
-      t.previewB.push((await noopWork.must(["preview"])).ms);
-      t.upA.push((await refreshWork.must(["up", "--yes", "--skip-preview"])).ms);
-      t.upB.push((await noopWork.must(["up", "--yes", "--skip-preview"])).ms);
+      t.previewA.push((await refreshWork.must(["preview"])).durationMs);
+      t.previewB.push((await noopWork.must(["preview"])).durationMs);
+      t.upA.push((await refreshWork.must(["up", "--yes", "--skip-preview"])).durationMs);
+      t.upB.push((await noopWork.must(["up", "--yes", "--skip-preview"])).durationMs);
       calls = Object.fromEntries(Object.entries(await emu.admin.counters()).map(([action, counter]) => [action, counter.total]));
       log(
         `rep ${i + 1}: preview ${Math.round(t.previewA[i]!)} vs ${Math.round(t.previewB[i]!)} ms, up ${Math.round(t.upA[i]!)} vs ${Math.round(t.upB[i]!)} ms (calls ${JSON.stringify(calls)})`,

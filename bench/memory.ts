@@ -12,7 +12,7 @@ import * as http from "node:http";
 import { DEFAULT_REQUEST_LOG_LIMIT, signAuthorization } from "../emulator";
 import type { Figure, FigureRunner } from "./figure";
 import { RssSampler, formatBytes, procStatusBytes, round, sleep } from "./measure";
-import { PulumiWork, emulatorConfig, groupIds, noopProgram, refreshProgram, seedGroups, startEmulatorProcess, type EmulatorProcess } from "./stack";
+import { PulumiWork, emulatorConfig, expectOk, groupIds, noopProgram, refreshProgram, seedGroups, startEmulatorProcess, type EmulatorProcess } from "./stack";
 
 /** Refreshes (and no-op resources) hosted at once. */
 export const MEMORY_RESOURCES = 100;
@@ -103,12 +103,12 @@ async function providerHostPeak(program: string, prefix: string, config: Paramet
   const work = PulumiWork.create(prefix, program);
   try {
     await work.initStack("bench", config);
-    let pid: number | undefined;
-    const sampler = new RssSampler(["dynamic-provider"], () => pid).start();
-    const up = await work.must(["up", "--yes", "--skip-preview", "--parallel", String(MEMORY_RESOURCES)], { onSpawn: (child) => (pid = child.pid) });
+    const running = work.start(["up", "--yes", "--skip-preview", "--parallel", String(MEMORY_RESOURCES)]);
+    const sampler = new RssSampler(["dynamic-provider"], () => running.pid).start();
+    const up = expectOk(await running.result);
     const { peakBytes, processes } = sampler.stop();
     if (processes === 0) throw new Error("no dynamic-provider process was seen");
-    return { peak: peakBytes, processes, ms: up.ms };
+    return { peak: peakBytes, processes, ms: up.durationMs };
   } finally {
     work.remove();
   }

@@ -31,9 +31,9 @@ export const policyOverhead: FigureRunner = async (log) => {
     // Warm-up (first run loads everything from a cold disk cache).
     await work.must(["preview"]);
     for (let i = 0; i < POLICY_REPS; i++) {
-      without.push((await work.must(["preview"])).ms);
+      without.push((await work.must(["preview"])).durationMs);
       const r = await work.must(["preview", "--policy-pack", pack]);
-      withPack.push(r.ms);
+      withPack.push(r.durationMs);
       if (!/instance-refresh/.test(r.stdout)) violations = " (no policy output seen: check the pack ran)";
       log(`rep ${i + 1}: without ${Math.round(without[i]!)} ms, with ${Math.round(withPack[i]!)} ms`);
     }

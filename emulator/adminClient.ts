@@ -5,7 +5,7 @@
  * const group = await admin.seedGroup({ instanceCount: 5 });
  * await admin.failInstance(group.instanceIds[0], "image not found");
  */
-import type { SeedGroupSpec } from "./backend";
+import type { Pace, SeedGroupSpec } from "./backend";
 import type { FaultRule, FaultSpec } from "./faults";
 import type { ActionCounter, RequestLogEntry } from "./requestLog";
 import type { RefreshActivity } from "./types";
@@ -78,6 +78,54 @@ export class EmulatorAdmin {
   /** Cancels an activity as the console would (CANCELLED, bypassing API rules). */
   consoleCancel(activityId: string): Promise<RefreshActivity> {
     return this.call("POST", `activities/${encodeURIComponent(activityId)}/cancel`);
+  }
+  /**
+   * Sets the pace of timed transitions (INIT ends, a surge phase ends, a batch ends), so that a test
+   * sets the pace instead of sleeping through batches. Applies at once; `reset()` restores `clock`.
+   * - `{ mode: "clock" }` (default): when the model's clock reaches them (`secondsPerBatch` apart).
+   * - `{ mode: "manual" }`: only through {@link stepActivity} / {@link finishBatch} (and their group forms).
+   * - `{ mode: "immediate" }`: an activity runs to its next stop (pause, failure, end) as soon as it starts or resumes.
+   * - `{ mode: "afterDescribes", describes: n }`: one transition after every `n` DescribeRefreshActivities
+   *   answers that returned the activity while it had one pending (the `n`th answer still shows the state before).
+   * @example
+   * await admin.setPace({ mode: "manual" });           // nothing moves until told
+   * await admin.setPace({ mode: "afterDescribes", describes: 1 }); // one transition per poll
+   */
+  setPace(pace: Pace): Promise<Pace> {
+    return this.call("POST", "pace", pace);
+  }
+  /** The current pace (see {@link setPace}). */
+  pace(): Promise<Pace> {
+    return this.call("GET", "pace");
+  }
+  /**
+   * Performs the activity's next timed transition now, whatever the pace: INIT ends (the first batch,
+   * or the MaxSurge scale-out, starts), a scale-out or scale-in ends, or the running batch ends.
+   * Rejects with 409 when the activity waits for a call (paused, no batch running) or has ended.
+   * @returns the activity as DescribeRefreshActivities returns it afterwards
+   */
+  stepActivity(activityId: string): Promise<RefreshActivity> {
+    return this.call("POST", `activities/${encodeURIComponent(activityId)}/step`);
+  }
+  /**
+   * Finishes the current batch now (before the first batch: the phases before it and that batch),
+   * whatever the pace, and stops once the next batch has started, or when the activity pauses
+   * (AUTO_PAUSE gate, a failed instance, a Stop) or ends; after the last batch it ends the activity.
+   * Rejects with 409 when the activity waits for a call or has ended.
+   * @example
+   * await admin.finishBatch(id); // batch 1 done; batch 2 RUNNING (or AUTO_PAUSE with FIRST_BATCH_PAUSE)
+   * @returns the activity as DescribeRefreshActivities returns it afterwards
+   */
+  finishBatch(activityId: string): Promise<RefreshActivity> {
+    return this.call("POST", `activities/${encodeURIComponent(activityId)}/finish-batch`);
+  }
+  /** {@link stepActivity} on the refresh in progress on a group (409 when there is none). */
+  stepGroup(groupId: string): Promise<RefreshActivity> {
+    return this.call("POST", `groups/${encodeURIComponent(groupId)}/step`);
+  }
+  /** {@link finishBatch} on the refresh in progress on a group (409 when there is none). */
+  finishGroupBatch(groupId: string): Promise<RefreshActivity> {
+    return this.call("POST", `groups/${encodeURIComponent(groupId)}/finish-batch`);
   }
   /** An activity exactly as DescribeRefreshActivities returns it. */
   activity(activityId: string): Promise<RefreshActivity> {

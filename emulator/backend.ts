@@ -130,6 +130,46 @@ export interface BackendOptions {
   fixture?: Fixture;
 }
 
+/**
+ * How an activity's timed transitions (INIT ends, a surge phase ends, a batch ends) happen — moto's
+ * `set_transition`, for tests that set the pace instead of waiting:
+ * - `clock` (default): when the model's clock reaches them (`secondsPerBatch` apart).
+ * - `manual`: only when told, through {@link Backend.stepActivity} / {@link Backend.finishBatch}.
+ * - `immediate`: at once: an activity runs to its next stop (a pause, a failure, the end) as soon
+ *   as it starts or resumes.
+ * - `afterDescribes`: one transition after every `describes` DescribeRefreshActivities answers that
+ *   returned the activity while it had one pending; the Nth answer shows the state before it.
+ */
+export type Pace =
+  | { readonly mode: "clock" }
+  | { readonly mode: "manual" }
+  | { readonly mode: "immediate" }
+  | { readonly mode: "afterDescribes"; readonly describes: number };
+
+/** Names of the pace modes. */
+export const PACE_MODES: readonly Pace["mode"][] = ["clock", "manual", "immediate", "afterDescribes"];
+/** The pace an emulator starts with and returns to on reset. */
+export const DEFAULT_PACE: Pace = { mode: "clock" };
+/** Largest `describes` of the `afterDescribes` pace. */
+export const MAX_PACE_DESCRIBES = 1_000_000;
+
+/** Checks a pace as sent to the admin API; throws a 400 {@link AdminError} naming the problem. */
+export function parsePace(body: Record<string, unknown>): Pace {
+  const mode = body.mode;
+  if (typeof mode !== "string" || !(PACE_MODES as readonly string[]).includes(mode)) {
+    throw new AdminError(400, "BadRequest", `mode must be one of ${PACE_MODES.join(", ")}`);
+  }
+  if (mode === "afterDescribes") {
+    const n = body.describes;
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > MAX_PACE_DESCRIBES) {
+      throw new AdminError(400, "BadRequest", `describes must be an integer between 1 and ${MAX_PACE_DESCRIBES} with mode afterDescribes`);
+    }
+    return { mode, describes: n };
+  }
+  if (body.describes !== undefined) throw new AdminError(400, "BadRequest", `describes only goes with mode afterDescribes`);
+  return { mode } as Pace;
+}
+
 /** The emulated Auto Scaling service. */
 export class Backend {
   readonly clock: Clock;
@@ -144,6 +184,11 @@ export class Backend {
   private timerAt: number | null = null;
   private advancing = false;
   private closed = false;
+  private paceRef: Pace = DEFAULT_PACE;
+  /** `afterDescribes` pace: describes of each activity since its last transition. */
+  private readonly describesSeen = new Map<string, number>();
+  /** `afterDescribes` pace: activities whose transition is due before the next request is served. */
+  private readonly describedEnough = new Set<string>();
   private readonly unsubscribeClock: () => void;
 
   constructor(options: BackendOptions) {
@@ -180,21 +225,52 @@ export class Backend {
     return () => this.dirtyListeners.delete(listener);
   }
 
-  /** Runs every transition due up to the clock's current time. */
+  /** The current {@link Pace}. */
+  get pace(): Pace {
+    return this.paceRef;
+  }
+
+  /**
+   * Sets how timed transitions happen (see {@link Pace}); applies at once (`immediate` runs every
+   * activity to its next stop; back to `clock`, transitions already due on the clock happen).
+   */
+  setPace(pace: Pace): void {
+    this.paceRef = pace.mode === "afterDescribes" ? { mode: pace.mode, describes: pace.describes } : { mode: pace.mode };
+    this.describesSeen.clear();
+    this.describedEnough.clear();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.timerAt = null;
+    this.advance();
+  }
+
+  /** Runs every transition the pace makes due now (for the `clock` pace: up to the clock's time). */
   advance(): void {
     if (this.advancing || this.closed) return;
     this.advancing = true;
     try {
       const now = this.clock.now();
-      for (let steps = 0; steps < MAX_STEPS_PER_ADVANCE; steps++) {
-        const due = this.queue.popDue(now);
-        if (!due) break;
-        const a = this.stateRef.activities.get(due.id);
-        if (a && !TERMINAL_STATUSES.has(a.status)) {
-          this.machine.step(a, due.at);
-          this.touchedSet.add(a);
+      const pace = this.paceRef.mode;
+      if (pace === "afterDescribes") {
+        const ids = [...this.describedEnough];
+        this.describedEnough.clear();
+        for (const id of ids) {
+          const a = this.stateRef.activities.get(id);
+          if (a) this.forceStep(a, now);
         }
-        this.flush();
+      } else if (pace !== "manual") {
+        // `clock`: what is due by now, each at its own time; `immediate`: everything, now.
+        for (let steps = 0; steps < MAX_STEPS_PER_ADVANCE; steps++) {
+          const due = this.queue.popDue(pace === "immediate" ? Number.POSITIVE_INFINITY : now);
+          if (!due) break;
+          const a = this.stateRef.activities.get(due.id);
+          if (a && !TERMINAL_STATUSES.has(a.status)) {
+            if (pace === "immediate") this.machine.hurry(a, now);
+            this.machine.step(a, pace === "immediate" ? now : due.at);
+            this.touchedSet.add(a);
+          }
+          this.flush();
+        }
       }
     } finally {
       this.advancing = false;
@@ -396,7 +472,9 @@ export class Backend {
       (!activityIds || activityIds.has(a.id)) &&
       (!statuses || statuses.has(a.status)) &&
       (!types || types.has(a.type));
-    return pageOf(candidates, match, offset, limit);
+    const page = pageOf(candidates, match, offset, limit);
+    if (this.paceRef.mode === "afterDescribes") this.countDescribes(page.items, this.paceRef.describes);
+    return page;
   }
 
   /** DescribeAutoScalingGroups (ids or `auto-scaling-group-id` / `auto-scaling-group-name` filters). */
@@ -494,6 +572,43 @@ export class Backend {
     return a;
   }
 
+  /**
+   * Pace control: performs the activity's next timed transition now, whatever the pace (INIT ends,
+   * a surge phase ends, or the running batch ends). 409 when it waits for a call (paused) or ended.
+   */
+  stepActivity(activityId: string): ActivityRecord {
+    const now = this.sync();
+    const a = this.requireTimed(activityId);
+    this.forceStep(a, now);
+    this.finish();
+    return a;
+  }
+
+  /**
+   * Pace control: finishes the current batch now — or, before the first batch, the phases before it
+   * and that batch — and stops once the next batch has started, or when the activity pauses or
+   * ends. After the last batch the final scale-in is done too, so the activity ends. 409 when it
+   * waits for a call (paused with no batch running) or ended.
+   */
+  finishBatch(activityId: string): ActivityRecord {
+    const now = this.sync();
+    const a = this.requireTimed(activityId);
+    const target = a.phase === "BATCH_RUNNING" ? a.currentBatchNum : (a.batches.find((b) => b.status === "WAITING")?.num ?? Number.POSITIVE_INFINITY);
+    for (let steps = 0; steps < MAX_STEPS_PER_ADVANCE; steps++) {
+      if (a.phase === "BATCH_RUNNING" && a.currentBatchNum > target) break;
+      if (!this.forceStep(a, now)) break;
+    }
+    this.finish();
+    return a;
+  }
+
+  /** The activity holding a group (pace control by group); 409 when the group has none. */
+  groupActivityId(groupId: string): string {
+    const g = this.getGroup(groupId);
+    if (!g.activeActivityId) throw new AdminError(409, "Conflict", `scaling group ${groupId} has no refresh activity in progress`);
+    return g.activeActivityId;
+  }
+
   /** An activity by id (admin). */
   getActivity(activityId: string): ActivityRecord {
     this.sync();
@@ -510,8 +625,9 @@ export class Backend {
     return g;
   }
 
-  /** Back to the initial state: the fixture given at construction (or empty with `empty`). */
+  /** Back to the initial state: the fixture given at construction (or empty with `empty`), the default pace. */
   reset(empty = false): void {
+    this.paceRef = DEFAULT_PACE;
     this.replaceState(new ModelState());
     if (!empty && this.fixture) this.loadFixture(this.fixture);
     this.markDirty();
@@ -535,6 +651,8 @@ export class Backend {
     this.stateRef = state;
     this.queue.clear();
     this.touchedSet.clear();
+    this.describesSeen.clear();
+    this.describedEnough.clear();
     for (const a of state.live) this.queue.schedule(a.id, this.machine.nextEventAt(a));
     this.armTimer();
   }
@@ -612,6 +730,48 @@ export class Backend {
     return a;
   }
 
+  /** A live activity with a timed transition pending (pace control); 404 / 409 otherwise. */
+  private requireTimed(activityId: string): ActivityRecord {
+    const a = this.requireLiveForConsole(activityId);
+    if (this.machine.nextEventAt(a) === null) {
+      throw new AdminError(409, "Conflict", `refresh activity ${activityId} is ${a.status} and waits for a call (no batch running or due)`);
+    }
+    return a;
+  }
+
+  /**
+   * Performs the activity's next timed transition now (pace control). A rollback waiting for its
+   * paused original's running instances lets them finish first, as on the clock. Returns false when
+   * nothing was pending.
+   */
+  private forceStep(a: ActivityRecord, at: number): boolean {
+    if (TERMINAL_STATUSES.has(a.status)) return false;
+    if (a.type === "ROLLBACK" && a.phase === "INIT") {
+      const origin = this.stateRef.activities.get(a.originId);
+      if (origin && origin.supersededBy === a.id) this.forceStep(origin, at);
+    }
+    if (!this.machine.hurry(a, at)) return false;
+    this.describesSeen.delete(a.id);
+    this.machine.step(a, at);
+    this.touchedSet.add(a);
+    this.flush();
+    return true;
+  }
+
+  /** `afterDescribes` pace: counts one describe of each activity answered, marking those due. */
+  private countDescribes(items: readonly ActivityRecord[], describes: number): void {
+    for (const a of items) {
+      if (TERMINAL_STATUSES.has(a.status) || this.machine.nextEventAt(a) === null) continue;
+      const seen = (this.describesSeen.get(a.id) ?? 0) + 1;
+      if (seen >= describes) {
+        this.describesSeen.delete(a.id);
+        this.describedEnough.add(a.id);
+      } else {
+        this.describesSeen.set(a.id, seen);
+      }
+    }
+  }
+
   private requireLiveForConsole(activityId: string): ActivityRecord {
     const a = this.stateRef.activities.get(activityId);
     if (!a) throw new AdminError(404, "NotFound", `refresh activity ${activityId} does not exist`);
@@ -625,9 +785,10 @@ export class Backend {
     return this.clock.now();
   }
 
-  /** Applies bookkeeping for activities changed by an operation. */
+  /** Applies bookkeeping for activities changed by an operation (and, when paced, what that made due). */
   private finish(): void {
     this.flush();
+    if (this.paceRef.mode === "immediate") this.advance();
     this.armTimer();
   }
 
@@ -647,7 +808,7 @@ export class Backend {
 
   /** With the real clock, wakes up at the next transition so state moves without requests. */
   private armTimer(): void {
-    if (this.closed || this.clock.kind !== "real") return;
+    if (this.closed || this.clock.kind !== "real" || this.paceRef.mode !== "clock") return;
     const at = this.queue.peekTime();
     if (at === null) return;
     if (this.timer && this.timerAt !== null && this.timerAt <= at) return;

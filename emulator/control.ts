@@ -4,7 +4,7 @@
  * request log. Errors answer `{"error": {"code", "message"}}` with a 4xx status.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Fixture, SeedGroupSpec } from "./backend";
+import { parsePace, type Fixture, type SeedGroupSpec } from "./backend";
 import type { EmulatorContext } from "./context";
 import { AdminError, ApiError } from "./errors";
 import type { FaultSpec } from "./faults";
@@ -69,7 +69,9 @@ export const ADMIN_ROUTES: readonly Route[] = [
     pattern: /^fixture$/,
     run: (ctx, _m, body) => {
       if (!Array.isArray((body as unknown as Fixture).groups)) throw new AdminError(400, "BadRequest", "groups must be an array");
-      ctx.backend.loadFixture(body as unknown as Fixture);
+      // One seedGroup per group (not loadFixture, the start-up path): each marks the state dirty, so
+      // the state file records the loaded groups.
+      for (const group of (body as unknown as Fixture).groups) ctx.backend.seedGroup(group);
       return { ok: true };
     },
   },
@@ -122,6 +124,28 @@ export const ADMIN_ROUTES: readonly Route[] = [
   { method: "GET", pattern: /^activities\/([^/]+)$/, run: (ctx, m) => toRefreshActivity(ctx.backend.getActivity(m[1]!)) },
   { method: "POST", pattern: /^activities\/([^/]+)\/pause$/, run: (ctx, m) => toRefreshActivity(ctx.backend.consolePause(m[1]!)) },
   { method: "POST", pattern: /^activities\/([^/]+)\/cancel$/, run: (ctx, m) => toRefreshActivity(ctx.backend.consoleCancel(m[1]!)) },
+  // Pace control: how timed transitions happen, and transitions on demand (see Pace in backend.ts).
+  { method: "GET", pattern: /^pace$/, run: (ctx) => ctx.backend.pace },
+  {
+    method: "POST",
+    pattern: /^pace$/,
+    run: (ctx, _m, body) => {
+      ctx.backend.setPace(parsePace(body));
+      return ctx.backend.pace;
+    },
+  },
+  { method: "POST", pattern: /^activities\/([^/]+)\/step$/, run: (ctx, m) => toRefreshActivity(ctx.backend.stepActivity(m[1]!)) },
+  { method: "POST", pattern: /^activities\/([^/]+)\/finish-batch$/, run: (ctx, m) => toRefreshActivity(ctx.backend.finishBatch(m[1]!)) },
+  {
+    method: "POST",
+    pattern: /^groups\/([^/]+)\/step$/,
+    run: (ctx, m) => toRefreshActivity(ctx.backend.stepActivity(ctx.backend.groupActivityId(m[1]!))),
+  },
+  {
+    method: "POST",
+    pattern: /^groups\/([^/]+)\/finish-batch$/,
+    run: (ctx, m) => toRefreshActivity(ctx.backend.finishBatch(ctx.backend.groupActivityId(m[1]!))),
+  },
   {
     method: "GET",
     pattern: /^requests$/,

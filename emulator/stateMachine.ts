@@ -153,6 +153,35 @@ export class RefreshMachine {
     this.env.touched(a);
   }
 
+  /**
+   * Brings the activity's next timed transition forward to `at`, so that `step(a, at)` performs it
+   * now: the INIT or surge phase ends at `at`, or every running instance of the current batch
+   * finishes at `at`. Used by pace control (backend.ts); changes no status, so it has no side effect
+   * of its own. Returns false when the activity has no timed transition pending.
+   */
+  hurry(a: ActivityRecord, at: number): boolean {
+    switch (a.phase) {
+      case "INIT":
+      case "SURGE_OUT":
+      case "SURGE_IN":
+        if (a.phaseEndsAt === null) return false;
+        a.phaseEndsAt = Math.min(a.phaseEndsAt, at);
+        return true;
+      case "BATCH_RUNNING": {
+        let any = false;
+        for (const i of this.currentBatch(a)?.instances ?? []) {
+          if (i.status === "RUNNING" && i.finishAt !== null) {
+            i.finishAt = Math.min(i.finishAt, at);
+            any = true;
+          }
+        }
+        return any;
+      }
+      default:
+        return false;
+    }
+  }
+
   /** Creates an activity in INIT, holding its group. */
   create(spec: NewActivity, at: number): ActivityRecord {
     const { state } = this.env;

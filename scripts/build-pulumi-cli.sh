@@ -3,63 +3,38 @@
 # the Go module proxy but not get.pulumi.com. (The Node.js language host is built separately, see
 # scripts/lib/tools.sh: its module is not served by the proxy here.)
 #
-# Usage: scripts/build-pulumi-cli.sh <wanted-version> <cache-root>
-#   Tries <wanted-version> first; when the proxy does not serve that pkg/v3 tag, steps down one
-#   minor version at a time (at most MAX_FALLBACK_STEPS) to the newest one it serves.
+# Usage: scripts/build-pulumi-cli.sh <version> <cache-root>
+#   Builds exactly <version> (pinned in scripts/lib/tools.sh) into <cache-root>/v<version>/bin, once:
+#   a second call finds it there, and concurrent calls wait for the first one's build (flock).
 #   On success prints the installed bin directory as the last line of stdout.
 set -euo pipefail
 
-wanted=${1:?usage: build-pulumi-cli.sh <version> <cache-root>}
+version=${1:?usage: build-pulumi-cli.sh <version> <cache-root>}
 cache_root=${2:?usage: build-pulumi-cli.sh <version> <cache-root>}
-readonly MAX_FALLBACK_STEPS=40
-readonly PROBE_TIMEOUT_SECONDS=120
-readonly PROBE_ATTEMPTS=3
 readonly PKG=github.com/pulumi/pulumi/pkg/v3
 readonly SDK=github.com/pulumi/pulumi/sdk/v3
 
 say() { echo "[pulumi-cli] $*" >&2; }
 
+mkdir -p "$cache_root"
+if [ -x "$cache_root/v$version/bin/pulumi" ]; then
+  echo "$cache_root/v$version/bin"
+  exit 0
+fi
 if ! command -v go >/dev/null 2>&1; then
   say "error: Go is not installed, and the Pulumi CLI must be built from Go modules here."
   say "Install Go >= 1.24 (https://go.dev/dl or 'apt-get install golang'), or put a pulumi >= 3.221 on PATH."
   exit 1
 fi
-
-mkdir -p "$cache_root"
+# One build at a time per cache: a second caller waits here, then finds the binary.
+exec 9>"$cache_root/.build-v$version.lock"
+flock 9
 probe=$(mktemp -d)
 trap 'rm -rf "$probe"' EXIT
 (cd "$probe" && go mod init probe >/dev/null 2>&1)
-
-# served VERSION: does the proxy serve pkg/v3 at VERSION, source archive included? (It may serve a
-# version's go.mod but refuse its zip.) A hung request is retried, a refusal is final.
-served() {
-  local attempt rc
-  for ((attempt = 1; attempt <= PROBE_ATTEMPTS; attempt++)); do
-    rc=0
-    (cd "$probe" && timeout "$PROBE_TIMEOUT_SECONDS" go mod download "$PKG@v$1" >/dev/null 2>&1) || rc=$?
-    [ "$rc" -eq 124 ] || return "$rc"
-  done
-  return 1
-}
-
-# Find the newest served version at or below the wanted one.
-major=${wanted%%.*}; rest=${wanted#*.}; minor=${rest%%.*}
-candidates() {
-  echo "$wanted"
-  for ((step = 1; step <= MAX_FALLBACK_STEPS; step++)); do echo "$major.$((minor - step)).0"; done
-}
-version=""
-# A build already in the cache wins without asking the network; otherwise ask the proxy.
-for candidate in $(candidates); do
-  if [ -x "$cache_root/v$candidate/bin/pulumi" ]; then version=$candidate; break; fi
-done
-if [ -z "$version" ]; then
-  for candidate in $(candidates); do
-    if served "$candidate"; then version=$candidate; break; fi
-  done
-fi
-if [ -z "$version" ]; then
-  say "error: the Go module proxy serves no $PKG tag between v$wanted and v$major.$((minor - MAX_FALLBACK_STEPS)).0."
+if ! (cd "$probe" && go mod download "$PKG@v$version" >/dev/null 2>"$probe/err"); then
+  say "error: the Go module proxy does not serve $PKG@v$version:"
+  cat "$probe/err" >&2
   say "Check 'go env GOPROXY' and network access to it."
   exit 1
 fi
@@ -68,7 +43,6 @@ if [ -x "$out/bin/pulumi" ]; then
   echo "$out/bin"
   exit 0
 fi
-[ "$version" = "$wanted" ] || say "v$wanted is not on the Go module proxy; using v$version, the newest it serves."
 
 work="$out/build"
 log="$out/build.log"

@@ -9,6 +9,9 @@ readonly PIR_CACHE=${PIR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-instance-
 readonly PIR_NODE_MAJOR=22
 # Oldest Pulumi CLI that runs policy packs through the language host.
 readonly PIR_PULUMI_MIN=3.221.0
+# The Pulumi CLI built here when none is on PATH: pinned, and equal to the @pulumi/pulumi the project
+# develops against (package.json devDependencies), so every machine runs the same engine.
+readonly PIR_PULUMI_CLI_VERSION=3.276.0
 
 pir_say() { echo "[setup] $*" >&2; }
 
@@ -61,9 +64,7 @@ pir_ensure_pulumi() {
     pir_ensure_langhost "$bin"
     return
   fi
-  local wanted
-  wanted=$(node -p 'require(process.argv[1]).version' "$PIR_ROOT/node_modules/@pulumi/pulumi/package.json")
-  bin=$(bash "$PIR_ROOT/scripts/build-pulumi-cli.sh" "$wanted" "$PIR_CACHE/pulumi-cli" | tail -1) || return 1
+  bin=$(bash "$PIR_ROOT/scripts/build-pulumi-cli.sh" "$PIR_PULUMI_CLI_VERSION" "$PIR_CACHE/pulumi-cli" | tail -1) || return 1
   local shim="$PIR_ROOT/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
   if ! cmp -s "$shim" "$bin/pulumi-resource-pulumi-nodejs"; then
     cp "$shim" "$bin/pulumi-resource-pulumi-nodejs"

@@ -2,113 +2,100 @@
  * The shipped examples through the real CLI: the quickstart (root Pulumi.yaml, TypeScript) with its
  * preview diffs and the policy gate, the CI workflow's exact commands and the rollout plan made from
  * their real output, and the canary approval flow.
+ *
+ * The quickstart is deployed once; every test after that previews a change in a config file of its
+ * own (`TestStack.fork`), so no test depends on what another one set, and they run concurrently.
+ * TypeScript programs run transpile-only (`tsc` type-checks the examples).
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY } from "../../emulator";
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
+import { DEFAULT_FIXTURE, type Pace, type RunningEmulator } from "../../emulator";
 import { parsePreview, rolloutChanges } from "../../plan";
-import { expectFailure, expectOk, makeWorkDir, pulumi, REPO_ROOT, type PulumiOptions, type WorkDir } from "../helpers/pulumi";
-import { startEmulatorProcess, type EmulatorProcess } from "./harness";
+import { expectFailure, REPO_ROOT, requirePulumiCli, type PulumiResult } from "../helpers/pulumi";
+import { createStack, emulatorConfig, startTestEmulator, type TestStack } from "../helpers/scenario";
 
-/** A suite runs a dozen TypeScript `pulumi` commands. */
-const SUITE_TIMEOUT_MS = 600_000;
+/** A test runs a handful of TypeScript `pulumi` commands. */
+const TEST_TIMEOUT_MS = 240_000;
 const POLICY_PACK = path.join(REPO_ROOT, "policies");
 /** The pack as the CI workflow uses it: from the installed package (scripts/build.sh installs it like npm). */
 const INSTALLED_POLICY_PACK = path.join(REPO_ROOT, "node_modules", "pulumi-instance-refresh", "policies");
 const PRODUCTION_POLICY_CONFIG = path.join(INSTALLED_POLICY_PACK, "config", "production.json");
+/** One transition per poll of the provider: rollouts end in a few polls, every batch reported. */
+const ONE_STEP_PER_POLL: Pace = { mode: "afterDescribes", describes: 1 };
 
-/** A stack of an example project whose config file lives in the work directory, not the repository. */
-function exampleStack(work: WorkDir, projectDir: string, stack: string) {
-  const configFile = path.join(work.dir, `Pulumi.${stack}.yaml`);
-  const run = (args: string[], options: PulumiOptions = {}) => {
-    const withConfig = args[0] === "stack" ? args : [...args, "--config-file", configFile];
-    return pulumi(work, [...withConfig, "--stack", stack], { cwd: projectDir, ...options });
-  };
-  return {
-    configFile,
-    run,
-    set: (key: string, value: string, secret = false) => expectOk(run(["config", "set", ...(secret ? ["--secret"] : []), key, value])),
-    outputs: () => JSON.parse(expectOk(run(["stack", "output", "--json"])).stdout) as Record<string, unknown>,
-  };
+beforeAll(() => requirePulumiCli());
+
+/** The quickstart, deployed once (on first use) for every test of it. */
+let quickstart: Promise<{ emu: RunningEmulator; stack: TestStack; up: PulumiResult }> | undefined;
+function deployedQuickstart() {
+  quickstart ??= (async () => {
+    const emu = await startTestEmulator({ name: "e2e quickstart", fixture: DEFAULT_FIXTURE });
+    await emu.admin.setPace(ONE_STEP_PER_POLL);
+    const stack = await createStack({ prefix: "e2e-quickstart", projectDir: REPO_ROOT, config: emulatorConfig(emu) });
+    return { emu, stack, up: await stack.up() };
+  })();
+  return quickstart;
 }
+afterAll(async () => {
+  const q = await quickstart?.catch(() => undefined);
+  q?.stack.remove();
+  await q?.emu.stop();
+});
 
-async function initStack(work: WorkDir, projectDir: string, emulator: EmulatorProcess) {
-  const stack = exampleStack(work, projectDir, "e2e");
-  expectOk(pulumi(work, ["stack", "init", "e2e"], { cwd: projectDir }));
-  // `stack init` writes the stack's encryption salt beside Pulumi.yaml (it takes no --config-file):
-  // move it to the work directory so the repository stays clean.
-  fs.renameSync(path.join(projectDir, "Pulumi.e2e.yaml"), stack.configFile);
-  stack.set("instanceRefresh:endpoint", emulator.url);
-  stack.set("instanceRefresh:pollIntervalMs", "200");
-  stack.set("tencentcloud:region", "ap-guangzhou");
-  stack.set("tencentcloud:secretId", DEFAULT_SECRET_ID, true);
-  stack.set("tencentcloud:secretKey", DEFAULT_SECRET_KEY, true);
-  return stack;
-}
-
-describe("quickstart (root Pulumi.yaml)", () => {
-  let emulator: EmulatorProcess;
-  let work: WorkDir;
-  let stack: ReturnType<typeof exampleStack>;
-
-  beforeAll(async () => {
-    emulator = await startEmulatorProcess({ secondsPerBatch: 0.5 });
-    work = makeWorkDir("e2e-quickstart");
-    stack = await initStack(work, REPO_ROOT, emulator);
-  }, SUITE_TIMEOUT_MS);
-  afterAll(async () => {
-    if (stack) expectOk(stack.run(["destroy", "--yes", "--skip-preview"]));
-    await emulator?.stop();
-    work?.remove();
-  }, SUITE_TIMEOUT_MS);
-
+describe.concurrent("quickstart (root Pulumi.yaml)", () => {
   it(
-    "rolls out in three batches on `pulumi up`; a second preview has nothing to do",
-    () => {
-      expectOk(stack.run(["up", "--yes", "--skip-preview"]));
-      expect(stack.outputs()).toMatchObject({ status: "SUCCESSFUL", batches: 3, instanceCounts: { successful: 6, failed: 0 } });
-      expectOk(stack.run(["preview", "--expect-no-changes"]));
+    "rolls out in three batches on `pulumi up`, reporting each; a second preview has nothing to do",
+    async () => {
+      const { stack, up } = await deployedQuickstart();
+      for (const batch of [1, 2, 3]) expect(up.stdout).toMatch(new RegExp(`batch ${batch}/3 RUNNING`));
+      expect(up.stdout).toMatch(/batch 3\/3 SUCCESSFUL — 6\/6 instances done, 0 failed/);
+      expect(await stack.outputs()).toMatchObject({ status: "SUCCESSFUL", batches: 3, instanceCounts: { successful: 6, failed: 0 } });
+      await stack.must(["preview", "--expect-no-changes"]);
     },
-    SUITE_TIMEOUT_MS,
+    TEST_TIMEOUT_MS,
   );
 
   it(
     "previews a paused flip as an in-place update with a per-property diff",
-    () => {
-      stack.set("paused", "true");
-      const preview = expectOk(stack.run(["preview", "--diff"]));
+    async () => {
+      const stack = (await deployedQuickstart()).stack.fork("paused");
+      await stack.config({ paused: true });
+      const preview = await stack.must(["preview", "--diff"]);
       expect(preview.stdout).toMatch(/~ pulumi-nodejs:dynamic\/tencentcloud:InstanceRefresh: \(update\)/);
       expect(preview.stdout).toMatch(/~ paused\s*: false => true/);
-      expectOk(stack.run(["config", "rm", "paused"]));
     },
-    SUITE_TIMEOUT_MS,
+    TEST_TIMEOUT_MS,
   );
 
   it(
     "previews a batchNumber change as a delete-before-replace",
-    () => {
-      stack.set("batchNumber", "2");
-      const preview = expectOk(stack.run(["preview", "--diff"]));
+    async () => {
+      const stack = (await deployedQuickstart()).stack.fork("replace");
+      await stack.config({ batchNumber: 2 });
+      const preview = await stack.must(["preview", "--diff"]);
       expect(preview.stdout).toMatch(/\+-\s*pulumi-nodejs:dynamic\/tencentcloud:InstanceRefresh: \(replace\)/);
       expect(preview.stdout).toMatch(/~ batchNumber\s*: 3 => 2/);
-      const events = stack.run(["preview", "--json"], { env: { PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "true" } });
-      const steps = parsePreview(expectOk(events).stdout).steps.map((step) => step.op);
+      const events = await stack.must(["preview", "--json"], { env: { PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "true" } });
+      const steps = parsePreview(events.stdout).steps.map((step) => step.op);
       expect(steps.indexOf("delete-replaced"), "the old refresh goes first").toBeGreaterThanOrEqual(0);
       expect(steps.indexOf("delete-replaced")).toBeLessThan(steps.indexOf("create-replacement"));
     },
-    SUITE_TIMEOUT_MS,
+    TEST_TIMEOUT_MS,
   );
 
   it(
     "runs the CI workflow's commands: a gated JSON preview and a rollout plan made from it",
-    () => {
+    async () => {
+      const { stack: deployed, emu } = await deployedQuickstart();
+      const stack = deployed.fork("ci");
+      await stack.config({ batchNumber: 2 });
       // Same command line as examples/ci/pull-request.yml.
-      const preview = stack.run(["preview", "--json", "--policy-pack", INSTALLED_POLICY_PACK, "--policy-pack-config", PRODUCTION_POLICY_CONFIG], {
+      const preview = await stack.run(["preview", "--json", "--policy-pack", INSTALLED_POLICY_PACK, "--policy-pack-config", PRODUCTION_POLICY_CONFIG], {
         env: { PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "true" },
       });
-      const previewFile = path.join(work.dir, "preview.json");
+      const previewFile = path.join(stack.work.dir, "preview.json");
       fs.writeFileSync(previewFile, preview.stdout);
       const record = parsePreview(preview.stdout);
       expect(rolloutChanges(record)).toEqual([expect.objectContaining({ action: "restart", groupId: "asg-h7tgd87d", batchPlan: [3, 3] })]);
@@ -123,52 +110,47 @@ describe("quickstart (root Pulumi.yaml)", () => {
       // The production profile requires a first-batch pause: an advisory or mandatory finding is listed.
       expect(plan.stdout).toContain("### Policy violations");
       expect(record.violations.length).toBeGreaterThan(0);
+      expect(await emu.admin.requests({ action: "StartInstanceRefresh" }), "a preview starts nothing").toHaveLength(1);
     },
-    SUITE_TIMEOUT_MS,
+    TEST_TIMEOUT_MS,
   );
 
   it(
     "stops an unsafe rollout at preview with the policy's message, and passes a safe one",
-    () => {
-      stack.set("batchNumber", "1");
-      const unsafe = expectFailure(stack.run(["preview", "--policy-pack", POLICY_PACK]));
+    async () => {
+      const { stack: deployed } = await deployedQuickstart();
+      const unsafeStack = deployed.fork("unsafe");
+      await unsafeStack.config({ batchNumber: 1 });
+      const unsafe = expectFailure(await unsafeStack.run(["preview", "--policy-pack", POLICY_PACK]));
       expect(unsafe.stdout).toContain("instance-refresh-min-batches");
       expect(unsafe.stdout).toMatch(/batchNumber 1 is below the minimum of 2/);
 
-      expectOk(stack.run(["config", "rm", "batchNumber"]));
-      expectOk(stack.run(["preview", "--policy-pack", POLICY_PACK]));
+      await deployed.fork("safe").must(["preview", "--policy-pack", POLICY_PACK]);
     },
-    SUITE_TIMEOUT_MS,
+    TEST_TIMEOUT_MS,
   );
-});
-
-describe("canary example", () => {
-  let emulator: EmulatorProcess;
-  let work: WorkDir;
-
-  beforeAll(async () => {
-    emulator = await startEmulatorProcess({ secondsPerBatch: 0.5 });
-    work = makeWorkDir("e2e-canary");
-  });
-  afterAll(async () => {
-    await emulator?.stop();
-    work?.remove();
-  });
 
   it(
-    "stops after the first batch, shows the approval in the next preview, and finishes once approved",
-    async () => {
-      const stack = await initStack(work, path.join(REPO_ROOT, "examples", "canary"), emulator);
-      expectOk(stack.run(["up", "--yes", "--skip-preview"]));
-      expect(stack.outputs()).toMatchObject({ status: "AUTO_PAUSE", currentBatch: 1, batchCount: 3 });
+    "canary example: stops after the first batch, shows the approval in the next preview, and finishes once approved",
+    async (ctx: TestContext) => {
+      const emu = await startTestEmulator({ name: "e2e canary", fixture: DEFAULT_FIXTURE });
+      ctx.onTestFinished(() => emu.stop());
+      await emu.admin.setPace(ONE_STEP_PER_POLL);
+      const stack = await createStack({ prefix: "e2e-canary", projectDir: path.join(REPO_ROOT, "examples", "canary"), config: emulatorConfig(emu) });
+      ctx.onTestFinished(() => stack.remove());
 
-      stack.set("approvedBatches", "1");
-      const preview = expectOk(stack.run(["preview", "--diff"]));
+      await stack.up();
+      expect(await stack.outputs()).toMatchObject({ status: "AUTO_PAUSE", currentBatch: 1, batchCount: 3 });
+
+      await stack.config({ approvedBatches: 1 });
+      const preview = await stack.must(["preview", "--diff"]);
       expect(preview.stdout).toMatch(/~ approvedBatches\s*: 0 => 1/);
-      expectOk(stack.run(["up", "--yes", "--skip-preview"]));
-      expect(stack.outputs()).toMatchObject({ status: "SUCCESSFUL", currentBatch: 3 });
-      expectOk(stack.run(["destroy", "--yes", "--skip-preview"]));
+      await stack.up();
+      expect(await stack.outputs()).toMatchObject({ status: "SUCCESSFUL", currentBatch: 3 });
+      await stack.must(["destroy", "--yes", "--skip-preview"]);
+      expect(await stack.outputs()).toEqual({});
+      expect((await emu.admin.requests({ action: "ResumeInstanceRefresh" })).map((r) => r.code)).toEqual(["OK"]);
     },
-    SUITE_TIMEOUT_MS,
+    TEST_TIMEOUT_MS,
   );
 });

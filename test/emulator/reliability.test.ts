@@ -1,15 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { ManualClock, startEmulator, type RunningEmulator } from "../../emulator";
 import { isLoopback } from "../../emulator/control";
 import { RateLimiter } from "../../emulator/rateLimit";
 import { RequestLog } from "../../emulator/requestLog";
 import { errorCode, sdkClient, sdkError, type AsClient } from "../helpers/emulator";
+import { seededRandom, testSeed } from "../helpers/random";
 
 let emu: RunningEmulator;
 let as: AsClient;
 
 beforeAll(async () => {
-  emu = await startEmulator({ clock: new ManualClock(), rateLimit: false });
+  // Fault probabilities draw from a seeded PRNG: the same seed fires the same faults (printed to replay).
+  emu = await startEmulator({ clock: new ManualClock(), rateLimit: false, random: seededRandom(testSeed("emulator reliability", 424_242)) });
   as = sdkClient(emu);
 });
 afterEach(async () => {
@@ -84,13 +86,27 @@ describe("fault injection", () => {
 
 describe("rate limiting", () => {
   it("allows 20 requests per second per action and answers the rest with RequestLimitExceeded", async () => {
-    await emu.admin.setRateLimit(true);
-    const results = await Promise.allSettled(Array.from({ length: 30 }, () => describeGroups()));
-    const limited = results.filter((r) => r.status === "rejected" && (r.reason as { code?: string }).code === "RequestLimitExceeded");
-    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(20);
-    expect(limited).toHaveLength(10);
-    // another action has its own budget
-    expect((await as.DescribeRefreshActivities({})).RequestId).toBeTypeOf("string");
+    // The wall clock stands still (fake Date, for the SDK's signatures and the emulator's limiter
+    // alike), so all 30 requests fall in one window however slow the machine is.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    const limitedEmu = await startEmulator({ clock: new ManualClock(), rateLimit: true });
+    try {
+      const client = sdkClient(limitedEmu);
+      const describe = () => client.DescribeAutoScalingGroups({ AutoScalingGroupIds: ["asg-9dn1a5y6"] });
+      const results = await Promise.allSettled(Array.from({ length: 30 }, () => describe()));
+      const limited = results.filter((r) => r.status === "rejected" && (r.reason as { code?: string }).code === "RequestLimitExceeded");
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(20);
+      expect(limited).toHaveLength(10);
+      // another action has its own budget
+      expect((await client.DescribeRefreshActivities({})).RequestId).toBeTypeOf("string");
+      // one second later the window has moved on
+      expect(await errorCode(describe)).toBe("RequestLimitExceeded");
+      vi.setSystemTime(Date.now() + 1000);
+      expect((await describe()).TotalCount).toBe(1);
+    } finally {
+      vi.useRealTimers();
+      await limitedEmu.stop();
+    }
   });
 
   it("can be switched off", async () => {

@@ -6,22 +6,24 @@
  * Run: `scripts/with-tools npx vitest run test/smoke`
  */
 import * as path from "node:path";
-import { afterEach, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test, type TestContext } from "vitest";
 import {
   type WorkDir,
   describeResult,
   expectFailure,
-  expectOk,
-  requirePulumiCli,
+  initStack,
   makeWorkDir,
   pulumi,
+  pulumiOk,
+  requirePulumiCli,
+  setConfig,
   stackOutputs,
   writeFiles,
   writeProgram,
 } from "../helpers/pulumi";
 
 /** Per-test limit: a handful of CLI commands, each of which starts the engine, node and plugins. */
-const TEST_TIMEOUT_MS = 600_000;
+const TEST_TIMEOUT_MS = 180_000;
 
 /** A dynamic resource whose provider's `create` returns an id and a computed `message`. */
 const JS_PROGRAM = `"use strict";
@@ -89,55 +91,72 @@ new PolicyPack("smoke-policy", {
 });
 `;
 
-requirePulumiCli();
+beforeAll(() => requirePulumiCli());
 
-describe("real Pulumi CLI with the project's Node.js language host", () => {
-  let work: WorkDir | undefined;
-  afterEach(() => {
-    work?.remove();
-    work = undefined;
-  });
+describe.concurrent("real Pulumi CLI with the project's Node.js language host", () => {
+  /** A work directory removed when the test ends (tests of this file run concurrently). */
+  const newWork = (ctx: TestContext): WorkDir => {
+    const work = makeWorkDir("smoke");
+    ctx.onTestFinished(() => work.remove());
+    return work;
+  };
 
   test(
     "JavaScript program: up, output, preview without changes, destroy",
-    () => {
-      work = makeWorkDir("smoke");
+    async (ctx) => {
+      const work = newWork(ctx);
       writeProgram(work.dir, { name: "smoke-js", files: { "index.js": JS_PROGRAM } });
-      expectOk(pulumi(work, ["stack", "init", "dev"]));
-      expectOk(pulumi(work, ["config", "set", "name", "world"]));
+      await initStack(work, "dev", { plain: { name: "world" } });
 
-      const up = expectOk(pulumi(work, ["up", "--yes", "--skip-preview"]));
+      const up = await pulumiOk(work, ["up", "--yes", "--skip-preview"]);
       console.info(`pulumi up (JavaScript program): ${up.durationMs} ms`);
-      expect(stackOutputs(work), describeResult(up)).toEqual({ message: "hello, world", greetingId: "greeting-world" });
+      expect(await stackOutputs(work), describeResult(up)).toEqual({ message: "hello, world", greetingId: "greeting-world" });
 
-      expectOk(pulumi(work, ["preview", "--expect-no-changes"]));
-      expectOk(pulumi(work, ["destroy", "--yes"]));
-      expect(stackOutputs(work)).toEqual({});
+      await pulumiOk(work, ["preview", "--expect-no-changes"]);
+      await pulumiOk(work, ["destroy", "--yes"]);
+      expect(await stackOutputs(work)).toEqual({});
     },
     TEST_TIMEOUT_MS,
   );
 
   test(
-    "TypeScript program (runtime option typescript: true): up",
-    () => {
-      work = makeWorkDir("smoke");
+    "TypeScript program (runtime option typescript: true), type-checked by the SDK's runner: up",
+    async (ctx) => {
+      const work = newWork(ctx);
       writeProgram(work.dir, {
         name: "smoke-ts",
         files: { "index.ts": TS_PROGRAM },
         runtimeOptions: { typescript: true },
       });
-      expectOk(pulumi(work, ["stack", "init", "dev"]));
-      const up = expectOk(pulumi(work, ["up", "--yes", "--skip-preview"]));
+      await initStack(work, "dev");
+      // The examples run transpile-only (tsc checks them); this one keeps the runner's default, a type-check.
+      const up = await pulumiOk(work, ["up", "--yes", "--skip-preview"], { env: { PULUMI_NODEJS_TRANSPILE_ONLY: "false" } });
       console.info(`pulumi up (TypeScript program): ${up.durationMs} ms`);
-      expect(stackOutputs(work), describeResult(up)).toEqual({ message: "hello from TypeScript, ts" });
+      expect(await stackOutputs(work), describeResult(up)).toEqual({ message: "hello from TypeScript, ts" });
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  test(
+    "a type error in a TypeScript program fails `pulumi preview` with the compiler's message",
+    async (ctx) => {
+      const work = newWork(ctx);
+      writeProgram(work.dir, {
+        name: "smoke-ts-error",
+        files: { "index.ts": 'const n: number = "not a number";\nexport const value = n;\n' },
+        runtimeOptions: { typescript: true },
+      });
+      await initStack(work, "dev");
+      const preview = expectFailure(await pulumi(work, ["preview"], { env: { PULUMI_NODEJS_TRANSPILE_ONLY: "false" } }));
+      expect(preview.stdout + preview.stderr, describeResult(preview)).toMatch(/TS2322: Type 'string' is not assignable to type 'number'/);
     },
     TEST_TIMEOUT_MS,
   );
 
   test(
     "policy pack gates preview: a violation fails it, a compliant program passes",
-    () => {
-      work = makeWorkDir("smoke");
+    async (ctx) => {
+      const work = newWork(ctx);
       const program = path.join(work.dir, "program");
       const pack = path.join(work.dir, "policy");
       writeProgram(program, { name: "smoke-policy-target", files: { "index.js": JS_PROGRAM } });
@@ -147,17 +166,13 @@ describe("real Pulumi CLI with the project's Node.js language host", () => {
         "index.js": POLICY_PACK,
       });
       const inProgram = { cwd: program };
-      expectOk(pulumi(work, ["stack", "init", "dev"], inProgram));
-      expectOk(pulumi(work, ["config", "set", "name", "policy"], inProgram));
+      await initStack(work, "dev", { plain: { name: "policy", color: "red" } }, inProgram);
 
-      expectOk(pulumi(work, ["config", "set", "color", "red"], inProgram));
-      const violating = expectFailure(pulumi(work, ["preview", "--policy-pack", pack], inProgram));
-      expect(violating.stdout + violating.stderr, describeResult(violating)).toContain(
-        "smoke policy: red greetings are forbidden",
-      );
+      const violating = expectFailure(await pulumi(work, ["preview", "--policy-pack", pack], inProgram));
+      expect(violating.stdout + violating.stderr, describeResult(violating)).toContain("smoke policy: red greetings are forbidden");
 
-      expectOk(pulumi(work, ["config", "set", "color", "green"], inProgram));
-      const compliant = expectOk(pulumi(work, ["preview", "--policy-pack", pack], inProgram));
+      await setConfig(work, { plain: { color: "green" } }, inProgram);
+      const compliant = await pulumiOk(work, ["preview", "--policy-pack", pack], inProgram);
       expect(compliant.stdout, describeResult(compliant)).toContain("smoke-policy");
     },
     TEST_TIMEOUT_MS,

@@ -1,0 +1,254 @@
+/**
+ * Real-CLI scenarios: an emulator for one test file (in this process, its pace and faults under the
+ * test's control, its randomness seeded and printed) and Pulumi stacks wired to it.
+ *
+ * @example
+ * const emu = await startTestEmulator({ name: "lifecycle" });
+ * await emu.admin.setPace({ mode: "manual" });
+ * const group = await emu.admin.seedGroup({ instanceCount: 4 });
+ * const stack = await createStack({ prefix: "pause", program: CONFIG_DRIVEN_PROGRAM, config: emulatorConfig(emu, { groupId: group.groupId }) });
+ * const up = stack.start(["up", "--yes", "--skip-preview"]);
+ * await waitForRequest(emu.admin, "StartInstanceRefresh");
+ * await emu.admin.finishGroupBatch(group.groupId);
+ * expectOk(await up.result);
+ * stack.remove(); await emu.stop();
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { startEmulator, type EmulatorAdmin, type EmulatorOptions, type RequestLogEntry, type RunningEmulator } from "../../emulator";
+import {
+  describeResult,
+  exportStack,
+  exportStackText,
+  makeWorkDir,
+  pulumi,
+  pulumiOk,
+  runPulumi,
+  setConfig,
+  stackOutputs,
+  writeProgram,
+  type ProgramSpec,
+  type PulumiOptions,
+  type PulumiProcess,
+  type PulumiResult,
+  type StackConfig,
+  type StackExport,
+  type WorkDir,
+} from "./pulumi";
+import { seededRandom, testSeed } from "./random";
+
+export { testSeed };
+
+/** Region passed to the provider (the emulator accepts any). */
+export const REGION = "ap-guangzhou";
+/** Poll interval of the provider in real-CLI tests, ms: waits end soon after the emulator moves. */
+export const TEST_POLL_INTERVAL_MS = 200;
+
+/** The API actions that change state (everything else only reads). */
+export const MUTATING_ACTIONS = [
+  "StartInstanceRefresh",
+  "StopInstanceRefresh",
+  "ResumeInstanceRefresh",
+  "CancelInstanceRefresh",
+  "RollbackInstanceRefresh",
+] as const;
+
+/** Options of {@link startTestEmulator}: those of `startEmulator`, plus a seed. */
+export interface TestEmulatorOptions extends Omit<EmulatorOptions, "random"> {
+  /** Names the file or test in the printed seed. */
+  readonly name: string;
+  /** Seed of the fault probabilities, printed (see {@link testSeed}); pass it where faults have a probability. @default 1, not printed */
+  readonly seed?: number;
+}
+
+/**
+ * Starts an emulator in this process for one test file: no fixture, rate limit on, a real clock,
+ * fault probabilities drawn from a seeded PRNG. Set its pace with `emu.admin.setPace`.
+ */
+export async function startTestEmulator(options: TestEmulatorOptions): Promise<RunningEmulator & { readonly seed: number }> {
+  const { name, seed: given, ...rest } = options;
+  // Printed where a test draws faults with it (it passes a seed); otherwise the PRNG draws nothing.
+  const seed = given === undefined ? 1 : testSeed(`${name} emulator faults`, given);
+  const emu = await startEmulator({ fixture: false, rateLimit: true, ...rest, random: seededRandom(seed) });
+  return Object.assign(emu, { seed });
+}
+
+/** Stack config pointing the provider at an emulator (credentials as secrets), plus `extra` plain values. */
+export function emulatorConfig(
+  emu: { url: string; secretId: string; secretKey: string },
+  extra: Readonly<Record<string, string | number | boolean>> = {},
+): { plain: Record<string, string | number | boolean>; secret: Record<string, string> } {
+  return {
+    plain: { "instanceRefresh:endpoint": emu.url, "instanceRefresh:pollIntervalMs": TEST_POLL_INTERVAL_MS, "tencentcloud:region": REGION, ...extra },
+    secret: { "tencentcloud:secretId": emu.secretId, "tencentcloud:secretKey": emu.secretKey },
+  };
+}
+
+/** Seeds groups of `instanceCount` IN_SERVICE instances each, a few requests at a time. */
+export async function seedGroups(admin: EmulatorAdmin, ids: readonly string[], instanceCount: number, concurrency = 8): Promise<void> {
+  for (let i = 0; i < ids.length; i += concurrency) {
+    await Promise.all(ids.slice(i, i + concurrency).map((groupId) => admin.seedGroup({ groupId, instanceCount })));
+  }
+}
+
+/**
+ * Waits until the emulator logged `count` (default 1) requests of `action` (answered `code`, default
+ * any), polling its request log; resolves with them.
+ */
+export async function waitForRequest(
+  admin: EmulatorAdmin,
+  action: string,
+  options: { code?: string; count?: number; timeoutMs?: number } = {},
+): Promise<RequestLogEntry[]> {
+  const count = options.count ?? 1;
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  for (;;) {
+    const entries = (await admin.requests({ action })).filter((e) => options.code === undefined || e.code === options.code);
+    if (entries.length >= count) return entries;
+    if (Date.now() > deadline) throw new Error(`${count} ${action} request(s)${options.code ? ` answered ${options.code}` : ""} not seen; got ${entries.length}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Resolves with `promise`, or rejects with the command's output if the command exits first (so a
+ * test waiting for something a command should cause fails at once, and says why).
+ * @example await whileRunning(up, waitForRequest(admin, "StartInstanceRefresh"));
+ */
+export async function whileRunning<T>(proc: PulumiProcess, promise: Promise<T>): Promise<T> {
+  const exited = proc.result.then((r) => Promise.reject(new Error(`the command ended first\n${describeResult(r)}`)));
+  exited.catch(() => undefined); // only its race below counts
+  return Promise.race([promise, exited]);
+}
+
+/** Calls of mutating actions so far, any outcome (from the counters, which only reset clears). */
+export async function mutatingCalls(admin: EmulatorAdmin): Promise<number> {
+  const counters = await admin.counters();
+  return MUTATING_ACTIONS.reduce((sum, a) => sum + (counters[a]?.total ?? 0), 0);
+}
+
+/** Options of {@link createStack}. */
+export interface CreateStackOptions {
+  /** Prefix of the work directory's name (and the project's, for `program`). */
+  readonly prefix: string;
+  /** The program: JavaScript for `index.js`, or a whole project spec. Omit with `projectDir`. */
+  readonly program?: string | ProgramSpec;
+  /**
+   * An existing project directory (an example) to run instead of writing one; its stack config file
+   * is kept in the work directory (`--config-file`) so the repository stays clean.
+   */
+  readonly projectDir?: string;
+  /**
+   * @default "test"; with `projectDir`, the work directory's name, so that files sharing a project
+   * directory never share the stack config file beside its Pulumi.yaml during `stack init`.
+   */
+  readonly stack?: string;
+  /** Set with one `config set-all` after `stack init`. */
+  readonly config?: StackConfig;
+  /** Parent of the work directory. @default WORK_ROOT */
+  readonly root?: string;
+  /** Extra environment of every command. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** A stack of one project in a work directory of its own: every command runs there, on that stack. */
+export class TestStack {
+  /** Where the project's stack config lives when `projectDir` is an existing project. */
+  readonly configFile: string | undefined;
+
+  constructor(
+    readonly work: WorkDir,
+    /** The project directory the commands run in. */
+    readonly projectDir: string,
+    readonly name: string,
+    configFile?: string,
+  ) {
+    this.configFile = configFile;
+  }
+
+  private opts(opts: PulumiOptions = {}): PulumiOptions {
+    return { cwd: this.projectDir, stack: this.name, configFile: this.configFile, ...opts };
+  }
+
+  /** Starts `pulumi <args>` on this stack and returns at once (see `runPulumi`). */
+  start(args: readonly string[], opts?: PulumiOptions): PulumiProcess {
+    return runPulumi(this.work, args, this.opts(opts));
+  }
+  /** Runs `pulumi <args>` on this stack to its end; never throws for a failing command. */
+  run(args: readonly string[], opts?: PulumiOptions): Promise<PulumiResult> {
+    return pulumi(this.work, args, this.opts(opts));
+  }
+  /** Runs `pulumi <args>` and throws with its output unless it exits 0. */
+  must(args: readonly string[], opts?: PulumiOptions): Promise<PulumiResult> {
+    return pulumiOk(this.work, args, this.opts(opts));
+  }
+  /** `pulumi up --yes --skip-preview` (plus `args`), which must succeed. */
+  up(args: readonly string[] = [], opts?: PulumiOptions): Promise<PulumiResult> {
+    return this.must(["up", "--yes", "--skip-preview", ...args], opts);
+  }
+  /** Sets config values (numbers and booleans as their JSON text) with one `config set-all`. */
+  setConfig(config: StackConfig): Promise<void> {
+    return setConfig(this.work, config, this.opts());
+  }
+  /** Sets plain project config values (`key` without namespace) with one `config set-all`. */
+  config(values: Readonly<Record<string, string | number | boolean>>): Promise<void> {
+    return this.setConfig({ plain: values });
+  }
+  /** `pulumi stack output --json --show-secrets`, parsed. */
+  outputs(): Promise<Record<string, unknown>> {
+    return stackOutputs(this.work, this.opts());
+  }
+  /** `pulumi stack export --show-secrets`, parsed. */
+  exportState(): Promise<StackExport> {
+    return exportStack(this.work, this.opts());
+  }
+  /** `pulumi stack export` as text, secrets encrypted unless `showSecrets`. */
+  exportText(showSecrets = false): Promise<string> {
+    return exportStackText(this.work, { ...this.opts(), showSecrets });
+  }
+  /**
+   * The same stack with a config file of its own, a copy of this one's (encryption salt included):
+   * a test changes config there without touching what other tests of the stack see, so tests that
+   * only preview can run concurrently on one deployed stack.
+   */
+  fork(label: string): TestStack {
+    const source = this.configFile ?? path.join(this.projectDir, `Pulumi.${this.name}.yaml`);
+    const file = path.join(this.work.dir, `Pulumi.${this.name}.${label.replace(/[^A-Za-z0-9-]/g, "-")}.yaml`);
+    fs.copyFileSync(source, file);
+    return new TestStack(this.work, this.projectDir, this.name, file);
+  }
+  /** See `WorkDir.remove`: kills what is left of its commands, deletes the work directory. */
+  remove(): void {
+    this.work.remove();
+  }
+}
+
+/**
+ * Makes a work directory, writes the program (or uses `projectDir`), runs `pulumi stack init` and
+ * sets `config` with one `config set-all`.
+ */
+export async function createStack(options: CreateStackOptions): Promise<TestStack> {
+  const work = makeWorkDir(options.prefix, { root: options.root, env: options.env });
+  const name = options.stack ?? (options.projectDir ? path.basename(work.dir) : "test");
+  try {
+    let stack: TestStack;
+    if (options.projectDir) {
+      stack = new TestStack(work, options.projectDir, name, path.join(work.dir, `Pulumi.${name}.yaml`));
+      await pulumiOk(work, ["stack", "init", name], { cwd: options.projectDir });
+      // `stack init` writes the stack's encryption salt beside Pulumi.yaml (it takes no
+      // --config-file): move it to the work directory so the repository stays clean.
+      fs.renameSync(path.join(options.projectDir, `Pulumi.${name}.yaml`), stack.configFile!);
+    } else {
+      const spec = typeof options.program === "string" ? { name: options.prefix, files: { "index.js": options.program } } : options.program;
+      if (!spec) throw new Error("createStack: give program or projectDir");
+      writeProgram(work.dir, spec);
+      stack = new TestStack(work, work.dir, name);
+      await pulumiOk(work, ["stack", "init", name]);
+    }
+    if (options.config) await stack.setConfig(options.config);
+    return stack;
+  } catch (e) {
+    work.remove();
+    throw e;
+  }
+}
