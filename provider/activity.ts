@@ -193,8 +193,3 @@ export function withoutUndefined<T>(value: T): T {
   }
   return value;
 }
-
-/** Narrows a status string. */
-export function isStatus(value: unknown): value is ActivityStatus {
-  return typeof value === "string" && (TERMINAL_STATUSES.has(value) || PAUSED_STATUSES.has(value) || ACTIVE_STATUSES.has(value));
-}

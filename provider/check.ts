@@ -81,7 +81,8 @@ export interface DiffOutcome {
 }
 
 /**
- * diff: settings, triggers, group, region or adoptActivityId changed → replace, delete first;
+ * diff: settings, triggers, group, region or adoptActivityId changed → replace, delete first
+ * (setting adoptActivityId to the resource's own id, or removing it after the adoption, is no change);
  * paused / resumeMode / approvedBatches / wait changed → update in place, with `changes`
  * undefined so the engine shows per-property diffs; nothing but `__provider` changed → no change;
  * inputs unchanged but the last known status calls for a pause, resume or wait → update
@@ -94,7 +95,8 @@ export function diffInputs(id: string, olds: Record<string, unknown>, news: Reco
   const oldRecord = oldInputs as unknown as Record<string, unknown>;
 
   const replaces = REPLACE_KEYS.filter((key) => {
-    if (key === "adoptActivityId" && newInputs[key] === id && oldRecord[key] === undefined) return false; // adopting itself
+    // Adopting the resource's own activity, or dropping adoptActivityId once it adopted: no change.
+    if (key === "adoptActivityId") return (oldRecord[key] ?? id) !== (newInputs[key] ?? id);
     return !same(oldRecord[key], newInputs[key]);
   });
   if (replaces.length > 0) return { changes: undefined, replaces: [...replaces], deleteBeforeReplace: true };

@@ -16,6 +16,7 @@ export const CONFIG_KEYS = {
   endpoint: "instanceRefresh:endpoint",
   pollIntervalMs: "instanceRefresh:pollIntervalMs",
   requestTimeoutMs: "instanceRefresh:requestTimeoutMs",
+  outageToleranceSeconds: "instanceRefresh:outageToleranceSeconds",
 } as const;
 
 /** Environment variables used when the matching config key is not set. */
@@ -27,7 +28,15 @@ export const ENV_VARS = {
   endpoint: "INSTANCE_REFRESH_ENDPOINT",
   pollIntervalMs: "INSTANCE_REFRESH_POLL_INTERVAL_MS",
   requestTimeoutMs: "INSTANCE_REFRESH_REQUEST_TIMEOUT_MS",
+  outageToleranceSeconds: "INSTANCE_REFRESH_OUTAGE_TOLERANCE_SECONDS",
 } as const;
+
+/**
+ * How long a wait rides out an API that does not answer (refused connections, timeouts, 5xx,
+ * throttling) before it gives up, in seconds. The refresh goes on in the cloud meanwhile.
+ * @default 600
+ */
+export const DEFAULT_OUTAGE_TOLERANCE_SECONDS = 600;
 
 /** The resolved configuration of one provider instance. */
 export interface ProviderConfig {
@@ -39,8 +48,10 @@ export interface ProviderConfig {
   readonly endpoint: string;
   /** @default 1000 */
   readonly pollIntervalMs: number;
-  /** @default 30000 */
+  /** @default 10000 */
   readonly requestTimeoutMs: number;
+  /** @default DEFAULT_OUTAGE_TOLERANCE_SECONDS */
+  readonly outageToleranceSeconds: number;
 }
 
 /** Reads one value: config key first, then environment variable; blank counts as unset. */
@@ -64,16 +75,17 @@ export function resolveConfig(get: (key: string) => string | undefined, env: Nod
     credentials: secretId && secretKey ? { secretId, secretKey, ...(token ? { token } : {}) } : undefined,
     region: lookup("region"),
     endpoint: lookup("endpoint") ?? DEFAULT_ENDPOINT,
-    pollIntervalMs: positiveNumber(lookup("pollIntervalMs"), DEFAULT_POLL_INTERVAL_MS, "pollIntervalMs"),
-    requestTimeoutMs: positiveNumber(lookup("requestTimeoutMs"), DEFAULT_REQUEST_TIMEOUT_MS, "requestTimeoutMs"),
+    pollIntervalMs: positiveNumber(lookup("pollIntervalMs"), DEFAULT_POLL_INTERVAL_MS, "pollIntervalMs", "milliseconds"),
+    requestTimeoutMs: positiveNumber(lookup("requestTimeoutMs"), DEFAULT_REQUEST_TIMEOUT_MS, "requestTimeoutMs", "milliseconds"),
+    outageToleranceSeconds: positiveNumber(lookup("outageToleranceSeconds"), DEFAULT_OUTAGE_TOLERANCE_SECONDS, "outageToleranceSeconds", "seconds"),
   };
 }
 
-function positiveNumber(value: string | undefined, fallback: number, key: "pollIntervalMs" | "requestTimeoutMs"): number {
+function positiveNumber(value: string | undefined, fallback: number, key: keyof typeof CONFIG_KEYS, unit: string): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed <= 0) {
-    throw new Error(`${CONFIG_KEYS[key]} (or ${ENV_VARS[key]}) must be a positive number of milliseconds; got ${JSON.stringify(value)}`);
+    throw new Error(`${CONFIG_KEYS[key]} (or ${ENV_VARS[key]}) must be a positive number of ${unit}; got ${JSON.stringify(value)}`);
   }
   return parsed;
 }

@@ -26,6 +26,18 @@ export class InstanceRefreshFailure extends Error {
     this.properties = properties;
     this.reasons = reasons;
   }
+
+  /**
+   * The same failure with `extra` added to its recorded properties; the provider host adds the
+   * engine-owned `__provider`, without which the engine could not refresh, update or delete the
+   * recorded resource.
+   */
+  withProperties(extra: Record<string, unknown>): InstanceRefreshFailure {
+    const properties = { ...this.properties, ...extra } as InstanceRefreshOutputs;
+    const copy = new InstanceRefreshFailure(this.message, this.id, properties, this.reasons, { cause: this.cause });
+    copy.stack = this.stack;
+    return copy;
+  }
 }
 
 /** An input that only the live group can invalidate (its size), or a request the current state forbids. Nothing was changed. */

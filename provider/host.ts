@@ -4,18 +4,19 @@
  * memory, one client and one shared poller per region, and delegates the flows to `lifecycle.ts`.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { CancelSignal, engineCancelSignal } from "./cancellation";
 import { createAutoScalingClient, type AutoScalingClient, type Transport } from "./client/client";
 import { isAuthFailure } from "./client/errors";
 import { RateLimiter } from "./client/rateLimit";
 import { realSleep, RetryStrategy, type Random, type RetryOptions, type Sleep } from "./client/retry";
-import { checkInputs, diffInputs, pickInputs, tryNormalize } from "./check";
+import { PROVIDER_KEY, checkInputs, diffInputs, pickInputs, tryNormalize } from "./check";
 import { missingCredentialsMessage, missingRegionMessage, resolveConfig, type ProviderConfig } from "./config";
-import { InstanceRefreshRejected } from "./errors";
+import { InstanceRefreshFailure, InstanceRefreshRejected } from "./errors";
 import { createFlow, deleteFlow, readFlow, updateFlow, type FlowContext } from "./lifecycle";
 import { createLookups } from "./lookups";
 import { guardAgainstOrphaning } from "./orphanGuard";
 import { RefreshPoller } from "./poller";
-import { DEFAULT_WAIT_TIMEOUT_SECONDS, validateInputs, type NormalizedInputs } from "./settings";
+import { DEFAULT_WAIT_TIMEOUT_SECONDS, normalizeInputs, validateInputs, type InstanceRefreshInputs, type NormalizedInputs } from "./settings";
 
 /** Options of {@link createProvider}; all optional, for tests and embedding. */
 export interface ProviderOptions {
@@ -37,6 +38,8 @@ export interface ProviderOptions {
   readonly random?: Random;
   /** @default Date.now */
   readonly now?: () => number;
+  /** Fires when the operation is cancelled. @default the engine's Cancel call (Ctrl-C), see `cancellation.ts` */
+  readonly cancel?: CancelSignal;
 }
 
 /** A dynamic provider with every method defined. */
@@ -57,6 +60,7 @@ export function createProvider(options: ProviderOptions = {}): InstanceRefreshPr
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const limiter = options.limiter ?? processLimiter;
+  const cancel = options.cancel ?? engineCancelSignal();
   let config: ProviderConfig | undefined;
   const regions = new Map<string, FlowContext>();
 
@@ -81,8 +85,18 @@ export function createProvider(options: ProviderOptions = {}): InstanceRefreshPr
       limiter,
       retry: new RetryStrategy({ ...options.retry, sleep, random }),
     });
-    const poller = new RefreshPoller(client, { intervalMs: cfg.pollIntervalMs, sleep });
-    const ctx: FlowContext = { client, lookups: createLookups(client, limiter), poller, log, sleep, random, now };
+    const poller = new RefreshPoller(client, { intervalMs: cfg.pollIntervalMs, sleep, now });
+    const ctx: FlowContext = {
+      client,
+      lookups: createLookups(client, limiter),
+      poller,
+      log,
+      sleep,
+      random,
+      now,
+      cancel,
+      outageToleranceMs: cfg.outageToleranceSeconds * 1000,
+    };
     regions.set(resolved, ctx);
     return ctx;
   };
@@ -107,12 +121,33 @@ export function createProvider(options: ProviderOptions = {}): InstanceRefreshPr
     return tryNormalize(plain)!;
   };
 
-  const guard = async <T>(run: () => Promise<T>): Promise<T> => {
+  /**
+   * Runs a flow. A partial failure also records the engine-owned `__provider`: without it the
+   * engine could not load the provider again to refresh, update or delete the recorded resource.
+   */
+  const guard = async <T>(run: () => Promise<T>, props: Record<string, unknown> = {}): Promise<T> => {
     try {
       return await run();
     } catch (error) {
+      if (error instanceof InstanceRefreshFailure && props[PROVIDER_KEY] !== undefined) {
+        throw error.withProperties({ [PROVIDER_KEY]: props[PROVIDER_KEY] });
+      }
       throw explainAuth(error);
     }
+  };
+
+  /**
+   * Inputs recorded in state, for read: validated when possible, but a record that a stricter
+   * release no longer accepts is still read back (with a notice), so `pulumi refresh` never breaks
+   * on existing state.
+   */
+  const recordedInputs = (props: Record<string, unknown>, id: string): NormalizedInputs => {
+    const normalized = tryNormalize(props);
+    if (normalized) return normalized;
+    const plain = pickInputs(props);
+    const violations = validateInputs(plain).map((v) => `${v.property} ${v.reason}`);
+    log(`${String(plain.autoScalingGroupId ?? "")} ${id}: the inputs recorded in state no longer pass validation (${violations.join("; ")}); reading the refresh back anyway. Fix them in the program before the next \`pulumi up\`.`);
+    return normalizeInputs(plain as unknown as InstanceRefreshInputs);
   };
 
   return {
@@ -132,11 +167,11 @@ export function createProvider(options: ProviderOptions = {}): InstanceRefreshPr
 
     async create(props: Record<string, unknown>) {
       const inputs = inputsOf(props, "create");
-      return guard(() => createFlow(contextFor(inputs.region), inputs));
+      return guard(() => createFlow(contextFor(inputs.region), inputs), props);
     },
 
     async read(id: string, props?: Record<string, unknown>) {
-      const inputs = inputsOf(props ?? {}, "read");
+      const inputs = recordedInputs(props ?? {}, id);
       const result = await guard(() => readFlow(contextFor(inputs.region), id, inputs));
       // An empty id tells the engine the resource is gone.
       if (!result) return { id: "", props: {} };
@@ -145,7 +180,7 @@ export function createProvider(options: ProviderOptions = {}): InstanceRefreshPr
 
     async update(id: string, _olds: Record<string, unknown>, news: Record<string, unknown>) {
       const inputs = inputsOf(news, "update");
-      const { outs } = await guard(() => updateFlow(contextFor(inputs.region), id, inputs));
+      const { outs } = await guard(() => updateFlow(contextFor(inputs.region), id, inputs), news);
       return { outs };
     },
 
@@ -153,8 +188,8 @@ export function createProvider(options: ProviderOptions = {}): InstanceRefreshPr
       const inputs = tryNormalize(props);
       const groupId = inputs?.autoScalingGroupId ?? String(props.autoScalingGroupId ?? "");
       const region = inputs?.region ?? (typeof props.region === "string" ? props.region : undefined);
-      const timeout = inputs?.wait.timeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS;
-      await guard(() => deleteFlow(contextFor(region), id, groupId, timeout));
+      const timeoutSeconds = inputs?.wait.timeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS;
+      await guard(() => deleteFlow(contextFor(region), { id, groupId, timeoutSeconds }));
     },
   };
 }

@@ -4,8 +4,9 @@
  * `host.ts` only resolves inputs and configuration and calls these.
  */
 import type { RefreshActivity } from "tencentcloud-sdk-nodejs/tencentcloud/services/as/v20180419/as_models";
+import type { CancelSignal } from "./cancellation";
 import type { AutoScalingClient } from "./client/client";
-import { TencentCloudApiError, hasCode } from "./client/errors";
+import { TencentCloudApiError, classifyError, hasCode } from "./client/errors";
 import { backoffDelay, type Random, type Sleep } from "./client/retry";
 import {
   ACTIVE_STATUSES,
@@ -23,7 +24,8 @@ import {
 } from "./activity";
 import { InstanceRefreshFailure, InstanceRefreshRejected } from "./errors";
 import { MAX_PAGES, PAGE_SIZE, type Lookups } from "./lookups";
-import type { RefreshPoller } from "./poller";
+import { OutageWatch } from "./outage";
+import type { PollEvent, RefreshPoller } from "./poller";
 import { PROPERTY, validateAgainstGroup, type NormalizedInputs } from "./settings";
 import type { InstanceRefreshOutputs } from "./types";
 
@@ -33,8 +35,8 @@ export const MAX_MUTATION_ATTEMPTS = 4;
 export const MUTATION_BASE_DELAY_MS = 200;
 /** Backoff cap between mutation attempts, ms. @default 5000 */
 export const MUTATION_MAX_DELAY_MS = 5000;
-/** Consecutive failed polls a wait tolerates (each already retried by the client). @default 3 */
-export const MAX_CONSECUTIVE_POLL_ERRORS = 3;
+/** Longest sleep of a wait between two looks at its outage watch, ms (at most a quarter of the outage tolerance). @default 5000 */
+export const WAIT_WAKE_INTERVAL_MS = 5000;
 
 /** What the flows need: one region's client, coalesced reads and poller, a log, a clock. */
 export interface FlowContext {
@@ -46,6 +48,10 @@ export interface FlowContext {
   readonly sleep: Sleep;
   readonly random: Random;
   readonly now: () => number;
+  /** Fires when the engine cancels the operation (Ctrl-C): waits stop and record where they are. */
+  readonly cancel: CancelSignal;
+  /** How long a wait rides out an API that does not answer, ms. */
+  readonly outageToleranceMs: number;
 }
 
 /** Result of create and update. */
@@ -91,6 +97,26 @@ export async function findRollbackActivityId(ctx: FlowContext, activity: Refresh
   if (!activity.AutoScalingGroupId || !activity.RefreshActivityId) return undefined;
   const rollbacks = await groupActivities(ctx, activity.AutoScalingGroupId, { type: "ROLLBACK" });
   return rollbacks.find((r) => r.OriginRefreshActivityId === activity.RefreshActivityId)?.RefreshActivityId;
+}
+
+/**
+ * The rollback activity to report for a FAILED activity whose failProcess is AUTO_ROLLBACK. A
+ * transient error leaves it out (the outputs still tell the failure); any other error, such as
+ * AuthFailure, is thrown.
+ */
+async function rollbackIdFor(ctx: FlowContext, inputs: NormalizedInputs, activity: RefreshActivity): Promise<string | undefined> {
+  if (activity.Status !== "FAILED" || inputs.refreshSettings.rollingUpdateSettings.failProcess !== "AUTO_ROLLBACK") return undefined;
+  return unlessTransient(findRollbackActivityId(ctx, activity));
+}
+
+/** The call's result, or undefined when it failed with a retryable (throttling, transient) error. */
+async function unlessTransient<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (error) {
+    if (classifyError(error) === "client") throw error;
+    return undefined;
+  }
 }
 
 /** The refreshes in flight (not terminal) on a group. */
@@ -240,26 +266,43 @@ interface WaitPlan {
   readonly timeoutSeconds: number;
 }
 
+/** True when a wait for `plan.until` can return with `activity`. */
+function waitIsOver(plan: WaitPlan, activity: RefreshActivity, inputs: NormalizedInputs): boolean {
+  const status = activity.Status;
+  if (plan.until === "started") return status !== undefined && status !== "INIT";
+  return isSettled(status, activity.CurrentRefreshBatchNum, inputs);
+}
+
 /**
- * Waits on the shared poller until the activity settles for `inputs` (terminal, or paused and not
- * approved to go on), pausing or passing approved gates on the way. Prints a progress line on
- * every change. Throws {@link InstanceRefreshFailure} on timeout.
+ * Waits on the shared poller until the activity is past INIT (`until: "started"`) or settles for
+ * `inputs` (terminal, or paused and not approved to go on), pausing or passing approved gates on
+ * the way. Prints a progress line on every change. Rides out API outages up to the configured
+ * tolerance, reporting them. Throws {@link InstanceRefreshFailure} on timeout, on Ctrl-C and when
+ * the outage lasts too long.
  */
 async function waitForActivity(ctx: FlowContext, inputs: NormalizedInputs, initial: RefreshActivity, plan: WaitPlan): Promise<RefreshActivity> {
   const id = initial.RefreshActivityId!;
   const deadline = ctx.now() + plan.timeoutSeconds * 1000;
-  const queue: Array<{ activity?: RefreshActivity; error?: Error }> = [];
+  const queue: PollEvent[] = [];
   let wake: (() => void) | undefined;
   const unsubscribe = ctx.poller.subscribe(id, (event) => {
     queue.push(event);
     wake?.();
   });
+  const unlisten = ctx.cancel.onCancel(() => wake?.());
   let activity = initial;
+  const outage = new OutageWatch({
+    subject: `${inputs.autoScalingGroupId} ${id}`,
+    toleranceMs: ctx.outageToleranceMs,
+    now: ctx.now,
+    log: ctx.log,
+    giveUp: (explanation) => outageFailure(inputs, activity, explanation),
+  });
   let lastLine = "";
-  let pollErrors = 0;
   const acted = new Set<string>();
   try {
     for (;;) {
+      if (ctx.cancel.cancelled) throw cancelledFailure(inputs, activity);
       const line = progressLine(activity);
       if (line !== lastLine) ctx.log((lastLine = line));
       const step = waitStep(activity.Status, activity.CurrentRefreshBatchNum, inputs);
@@ -270,12 +313,14 @@ async function waitForActivity(ctx: FlowContext, inputs: NormalizedInputs, initi
         activity = (await describeActivity(ctx, id)) ?? activity;
         continue;
       }
-      if (plan.until === "started" || isSettled(activity.Status, activity.CurrentRefreshBatchNum, inputs)) return activity;
-      if (queue.length === 0) {
+      if (waitIsOver(plan, activity, inputs)) return activity;
+      const event = queue.shift();
+      if (!event) {
         const remaining = deadline - ctx.now();
         if (remaining <= 0) throw timeoutFailure(inputs, activity, plan.timeoutSeconds);
+        outage.check(ctx.poller.lastAnswerAt);
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, remaining);
+          const timer = setTimeout(resolve, Math.min(remaining, WAIT_WAKE_INTERVAL_MS, ctx.outageToleranceMs / 4));
           wake = () => {
             clearTimeout(timer);
             resolve();
@@ -284,33 +329,62 @@ async function waitForActivity(ctx: FlowContext, inputs: NormalizedInputs, initi
         wake = undefined;
         continue;
       }
-      const event = queue.shift()!;
       if (event.error) {
-        if (!(event.error instanceof TencentCloudApiError) || event.error.kind === "client" || ++pollErrors >= MAX_CONSECUTIVE_POLL_ERRORS) {
-          throw event.error;
-        }
+        if (classifyError(event.error) === "client") throw event.error;
+        outage.failed(event.error);
+        outage.check(ctx.poller.lastAnswerAt);
         continue;
       }
-      pollErrors = 0;
+      outage.answered();
       if (!event.activity) {
         throw new InstanceRefreshRejected(`Refresh activity ${id} on ${inputs.autoScalingGroupId} disappeared while waiting (DescribeRefreshActivities no longer returns it).`);
       }
       activity = event.activity;
     }
   } finally {
+    unlisten();
     unsubscribe();
   }
 }
 
-function timeoutFailure(inputs: NormalizedInputs, activity: RefreshActivity, seconds: number): InstanceRefreshFailure {
+/** Where the activity stands, for failure messages: `RUNNING at batch 1/3`. */
+function standing(inputs: NormalizedInputs, activity: RefreshActivity): { outs: InstanceRefreshOutputs; text: string } {
   const outs = toOutputs(inputs, activity);
-  const reason = `timed out after ${seconds} s waiting for ${activity.RefreshActivityId} to settle; it is ${activity.Status} at batch ${outs.currentBatch}/${outs.batchCount}`;
-  return new InstanceRefreshFailure(
-    `${inputs.autoScalingGroupId} ${activity.RefreshActivityId}: ${reason}. The refresh goes on in the cloud and the resource stays in state; ` +
-      `run \`pulumi up\` again to keep waiting, or raise wait.timeoutSeconds.`,
-    activity.RefreshActivityId!,
-    outs,
-    [reason],
+  return { outs, text: `${activity.Status ?? "INIT"} at batch ${outs.currentBatch}/${outs.batchCount}` };
+}
+
+/** A wait that ended before the activity did: the resource stays in state, the next `up` keeps waiting. */
+function unfinishedWaitFailure(inputs: NormalizedInputs, activity: RefreshActivity, reason: string, next: string): InstanceRefreshFailure {
+  const { outs, text } = standing(inputs, activity);
+  const id = activity.RefreshActivityId!;
+  const message = `${inputs.autoScalingGroupId} ${id}: ${reason}; it is ${text}. The refresh goes on in the cloud and the resource stays in state; ${next}`;
+  return new InstanceRefreshFailure(message, id, outs, [message]);
+}
+
+function timeoutFailure(inputs: NormalizedInputs, activity: RefreshActivity, seconds: number): InstanceRefreshFailure {
+  return unfinishedWaitFailure(
+    inputs,
+    activity,
+    `timed out after ${seconds} s waiting for ${activity.RefreshActivityId} to settle`,
+    "run `pulumi up` again to keep waiting, or raise wait.timeoutSeconds.",
+  );
+}
+
+function cancelledFailure(inputs: NormalizedInputs, activity: RefreshActivity): InstanceRefreshFailure {
+  return unfinishedWaitFailure(
+    inputs,
+    activity,
+    `pulumi was cancelled (Ctrl-C) while waiting for ${activity.RefreshActivityId}`,
+    "run `pulumi up` to keep waiting, or `pulumi destroy` to cancel the refresh.",
+  );
+}
+
+function outageFailure(inputs: NormalizedInputs, activity: RefreshActivity, explanation: string): InstanceRefreshFailure {
+  return unfinishedWaitFailure(
+    inputs,
+    activity,
+    `stopped waiting for ${activity.RefreshActivityId}: ${explanation}`,
+    "run `pulumi up` again once the API answers to keep waiting (`pulumi refresh` reads the refresh back).",
   );
 }
 
@@ -320,14 +394,12 @@ function timeoutFailure(inputs: NormalizedInputs, activity: RefreshActivity, sec
 /** Outputs for the activity; throws {@link InstanceRefreshFailure} when it failed, was cancelled or paused on a failure. */
 async function outcome(ctx: FlowContext, inputs: NormalizedInputs, activity: RefreshActivity): Promise<FlowResult> {
   const id = activity.RefreshActivityId!;
-  let rollbackActivityId: string | undefined;
-  if (activity.Status === "FAILED" && inputs.refreshSettings.rollingUpdateSettings.failProcess === "AUTO_ROLLBACK") {
-    rollbackActivityId = await findRollbackActivityId(ctx, activity).catch(() => undefined);
-  }
+  const rollbackActivityId = await rollbackIdFor(ctx, inputs, activity);
   const outs = toOutputs(inputs, activity, rollbackActivityId);
   if (!FAILURE_STATUSES.has(outs.status)) return { id, outs };
 
-  const reasons = [`status ${outs.status} at batch ${outs.currentBatch}/${outs.batchCount}`];
+  // The engine prints only the reasons of a partial failure: the first one names the group and the activity.
+  const reasons = [`Instance refresh ${id} on ${inputs.autoScalingGroupId} is ${outs.status} at batch ${outs.currentBatch}/${outs.batchCount}`];
   for (const f of outs.failedInstances) reasons.push(`${f.instanceId} (batch ${f.batch}): ${f.message}`);
   let hint: string;
   if (outs.status === "FAILED_PAUSE") {
@@ -345,13 +417,11 @@ async function outcome(ctx: FlowContext, inputs: NormalizedInputs, activity: Ref
   const failed = outs.failedInstances.length
     ? ` Failed instances: ${outs.failedInstances.map((f) => `${f.instanceId}: ${f.message}`).join("; ")}.`
     : "";
-  return Promise.reject(
-    new InstanceRefreshFailure(
-      `Instance refresh ${id} on ${inputs.autoScalingGroupId} is ${outs.status} (batch ${outs.currentBatch}/${outs.batchCount}).${failed} ${hint}`,
-      id,
-      outs,
-      reasons,
-    ),
+  throw new InstanceRefreshFailure(
+    `Instance refresh ${id} on ${inputs.autoScalingGroupId} is ${outs.status} (batch ${outs.currentBatch}/${outs.batchCount}).${failed} ${hint}`,
+    id,
+    outs,
+    reasons,
   );
 }
 
@@ -371,40 +441,27 @@ async function driveActivity(ctx: FlowContext, inputs: NormalizedInputs, activit
     // The activity exists: keep the resource in state whatever went wrong.
     const outs = toOutputs(inputs, current);
     const message = error instanceof Error ? error.message : String(error);
-    throw new InstanceRefreshFailure(`Instance refresh ${id} on ${inputs.autoScalingGroupId}: ${message}`, id, outs, [message], { cause: error });
+    const full = `Instance refresh ${id} on ${inputs.autoScalingGroupId}: ${message}`;
+    throw new InstanceRefreshFailure(full, id, outs, [full], { cause: error });
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Flows
 
-/** create: adopt `adoptActivityId`, or an activity an interrupted run started, or start a refresh; then wait. */
+/**
+ * create: adopt `adoptActivityId`, or start a refresh; then wait. A refresh already in flight on
+ * the group is never taken over silently, even with the same settings: this resource cannot prove
+ * it started it (StartInstanceRefresh has no client token), and another stack may own it. The error
+ * names it and how to adopt it on purpose (`adoptActivityId`), which is also how an interrupted
+ * `pulumi up` is recovered (docs/recovery.md).
+ */
 export async function createFlow(ctx: FlowContext, inputs: NormalizedInputs): Promise<FlowResult> {
   const groupId = inputs.autoScalingGroupId;
-  if (inputs.adoptActivityId) {
-    const activity = await describeActivity(ctx, inputs.adoptActivityId);
-    if (!activity) {
-      throw new InstanceRefreshRejected(`${PROPERTY.adoptActivityId}: refresh activity ${inputs.adoptActivityId} does not exist in this region.`, PROPERTY.adoptActivityId);
-    }
-    if (activity.AutoScalingGroupId !== groupId) {
-      throw new InstanceRefreshRejected(
-        `${PROPERTY.adoptActivityId}: refresh activity ${inputs.adoptActivityId} belongs to group ${activity.AutoScalingGroupId}, not ${groupId}.`,
-        PROPERTY.adoptActivityId,
-      );
-    }
-    ctx.log(`${groupId} ${activity.RefreshActivityId}: adopted (adoptActivityId), status ${activity.Status}`);
-    return driveActivity(ctx, inputs, activity, convergeStep(activity.Status, activity.CurrentRefreshBatchNum, inputs));
-  }
+  if (inputs.adoptActivityId) return adopt(ctx, inputs, inputs.adoptActivityId);
 
   const inFlight = await inFlightOn(ctx, groupId);
-  const mine = inFlight.find((a) => matchesInputs(a, inputs));
-  if (mine) {
-    ctx.log(
-      `${groupId} ${mine.RefreshActivityId}: adopted the ${mine.Status} refresh with these exact settings (an earlier \`pulumi up\` was interrupted) instead of starting a second one`,
-    );
-    return driveActivity(ctx, inputs, mine, convergeStep(mine.Status, mine.CurrentRefreshBatchNum, inputs));
-  }
-  if (inFlight.length > 0) throw inRefreshError(groupId, inFlight[0]);
+  if (inFlight.length > 0) throw inRefreshError(inputs, inFlight[0]);
 
   const instanceCount = await inServiceInstanceCount(ctx, groupId);
   const violations = validateAgainstGroup(inputs.refreshSettings.rollingUpdateSettings as unknown as Record<string, unknown>, { instanceCount });
@@ -412,21 +469,23 @@ export async function createFlow(ctx: FlowContext, inputs: NormalizedInputs): Pr
     const v = violations[0];
     throw new InstanceRefreshRejected(`${v.property} ${v.reason}; nothing was started.`, v.property);
   }
+  if (ctx.cancel.cancelled) {
+    throw new InstanceRefreshRejected(`${groupId}: pulumi was cancelled (Ctrl-C) before StartInstanceRefresh; nothing was started.`);
+  }
 
   let activityId: string;
   try {
     activityId = await startRefresh(ctx, inputs);
   } catch (error) {
     if (hasCode(error, "ResourceUnavailable.AutoScalingGroupInRefreshActivity")) {
-      const now = await inFlightOn(ctx, groupId);
-      const adopted = now.find((a) => matchesInputs(a, inputs));
-      if (adopted) return driveActivity(ctx, inputs, adopted, convergeStep(adopted.Status, adopted.CurrentRefreshBatchNum, inputs));
-      if (now[0]) throw inRefreshError(groupId, now[0]);
+      // Lost a race: someone else started a refresh on the group between our check and our call.
+      const now = await unlessTransient(inFlightOn(ctx, groupId));
+      if (now?.[0]) throw inRefreshError(inputs, now[0], error);
     }
     throw explainStartError(groupId, error);
   }
   ctx.log(`${groupId} ${activityId}: started (StartInstanceRefresh, ${inputs.refreshSettings.rollingUpdateSettings.batchNumber} batches)`);
-  const activity = (await describeActivity(ctx, activityId).catch(() => undefined)) ?? {
+  const activity = (await unlessTransient(describeActivity(ctx, activityId))) ?? {
     RefreshActivityId: activityId,
     AutoScalingGroupId: groupId,
     Status: "INIT",
@@ -434,12 +493,41 @@ export async function createFlow(ctx: FlowContext, inputs: NormalizedInputs): Pr
   return driveActivity(ctx, inputs, activity, { kind: "none" });
 }
 
-function inRefreshError(groupId: string, other: RefreshActivity): InstanceRefreshRejected {
+/** Takes over an existing activity on purpose (`adoptActivityId`), then converges and waits. */
+async function adopt(ctx: FlowContext, inputs: NormalizedInputs, activityId: string): Promise<FlowResult> {
+  const groupId = inputs.autoScalingGroupId;
+  const activity = await describeActivity(ctx, activityId);
+  if (!activity) {
+    throw new InstanceRefreshRejected(`${PROPERTY.adoptActivityId}: refresh activity ${activityId} does not exist in this region.`, PROPERTY.adoptActivityId);
+  }
+  if (activity.AutoScalingGroupId !== groupId) {
+    throw new InstanceRefreshRejected(
+      `${PROPERTY.adoptActivityId}: refresh activity ${activityId} belongs to group ${activity.AutoScalingGroupId}, not ${groupId}.`,
+      PROPERTY.adoptActivityId,
+    );
+  }
+  ctx.log(`${groupId} ${activityId}: adopted (adoptActivityId), status ${activity.Status}`);
+  if (TERMINAL_STATUSES.has(activity.Status ?? "")) return settledOutcome(ctx, inputs, activity);
+  return driveActivity(ctx, inputs, activity, convergeStep(activity.Status, activity.CurrentRefreshBatchNum, inputs));
+}
+
+/**
+ * The conflict error for a group that already runs a refresh: it names the group and the activity,
+ * says whether its settings are this resource's, and how to take it over on purpose.
+ */
+function inRefreshError(inputs: NormalizedInputs, other: RefreshActivity, cause?: unknown): InstanceRefreshRejected {
+  const groupId = inputs.autoScalingGroupId;
+  const otherId = other.RefreshActivityId;
+  const what = `${other.Status}, ${other.ActivityType ?? "NORMAL"}${other.CreatedTime ? `, created ${other.CreatedTime}` : ""}`;
+  const sameSettings = matchesInputs(other, inputs)
+    ? "with this resource's exact settings, but this resource did not start it: it may belong to another stack or person, or to an earlier `pulumi up` of this stack that was interrupted"
+    : "with other settings";
   return new InstanceRefreshRejected(
-    `Group ${groupId} already has refresh activity ${other.RefreshActivityId} (${other.Status}, ${other.ActivityType ?? "NORMAL"}) with other settings ` +
-      `(the API would answer ResourceUnavailable.AutoScalingGroupInRefreshActivity: one refresh per group). ` +
-      `Set adoptActivityId: "${other.RefreshActivityId}" to manage it with this resource, or cancel it first.`,
+    `${PROPERTY.groupId}: group ${groupId} already has refresh activity ${otherId} (${what}) ${sameSettings}. ` +
+      `One refresh runs per group (the API answers ResourceUnavailable.AutoScalingGroupInRefreshActivity), and this resource never takes one over silently; nothing was started. ` +
+      `To manage it with this resource on purpose, set adoptActivityId: "${otherId}" and run \`pulumi up\` again (docs/recovery.md); otherwise wait for it to end or cancel it.`,
     PROPERTY.groupId,
+    cause === undefined ? undefined : { cause },
   );
 }
 
@@ -461,7 +549,21 @@ function explainStartError(groupId: string, error: unknown): unknown {
   });
 }
 
-/** update: converge on the desired pause state, then wait. */
+/**
+ * The outputs of an activity that had already ended before this `pulumi up` acted on it: recorded
+ * as they are, never a failure of this `up` (its failure, if any, was reported when it happened).
+ */
+async function settledOutcome(ctx: FlowContext, inputs: NormalizedInputs, activity: RefreshActivity): Promise<FlowResult> {
+  const rollbackActivityId = await rollbackIdFor(ctx, inputs, activity);
+  return { id: activity.RefreshActivityId!, outs: toOutputs(inputs, activity, rollbackActivityId) };
+}
+
+/**
+ * update: converge on the desired pause state, then wait. An update that sends nothing and has
+ * nothing to wait for — the activity has already ended (SUCCESSFUL, FAILED, CANCELLED) or is paused
+ * as desired — records the outputs and succeeds (a FAILED_PAUSE or CANCELLED was reported as a
+ * failure by the `up` that saw it happen), explaining why a resume was not sent.
+ */
 export async function updateFlow(ctx: FlowContext, id: string, inputs: NormalizedInputs): Promise<FlowResult> {
   const activity = await describeActivity(ctx, id);
   if (!activity) {
@@ -469,11 +571,13 @@ export async function updateFlow(ctx: FlowContext, id: string, inputs: Normalize
       `Refresh activity ${id} on ${inputs.autoScalingGroupId} no longer exists. Run \`pulumi refresh\` to drop it from state, or change a trigger to start a new refresh.`,
     );
   }
-  const step = convergeStep(activity.Status, activity.CurrentRefreshBatchNum, inputs);
-  if (TERMINAL_STATUSES.has(activity.Status ?? "") && !inputs.paused && activity.Status !== "SUCCESSFUL") {
-    // Nothing can be resumed: explain instead of sending a call the API refuses.
-    ctx.log(explainConflict(activity, "Resuming", undefined).message);
+  if (TERMINAL_STATUSES.has(activity.Status ?? "")) {
+    if (!inputs.paused && activity.Status !== "SUCCESSFUL") ctx.log(explainConflict(activity, "Resuming", undefined).message);
+    return settledOutcome(ctx, inputs, activity);
   }
+  const step = convergeStep(activity.Status, activity.CurrentRefreshBatchNum, inputs);
+  // Paused as desired (a FAILED_PAUSE kept with paused: true, a gate not approved yet): nothing to send, nothing to wait for.
+  if (step.kind === "none" && isSettled(activity.Status, activity.CurrentRefreshBatchNum, inputs)) return settledOutcome(ctx, inputs, activity);
   return driveActivity(ctx, inputs, activity, step);
 }
 
@@ -485,30 +589,48 @@ export async function readFlow(
 ): Promise<{ id: string; props: InstanceRefreshOutputs; inputs: NormalizedInputs } | undefined> {
   const activity = await describeActivity(ctx, id);
   if (!activity) return undefined;
-  let rollbackActivityId: string | undefined;
-  if (activity.Status === "FAILED" && inputs.refreshSettings.rollingUpdateSettings.failProcess === "AUTO_ROLLBACK") {
-    rollbackActivityId = await findRollbackActivityId(ctx, activity);
-  }
-  const props = toOutputs(inputs, activity, rollbackActivityId);
+  const props = toOutputs(inputs, activity, await rollbackIdFor(ctx, inputs, activity));
   let paused = inputs.paused;
   if (activity.Status === "MANUAL_PAUSE") paused = true;
   else if (activity.Status && ACTIVE_STATUSES.has(activity.Status)) paused = false;
   if (paused !== inputs.paused) ctx.log(`${inputs.autoScalingGroupId} ${id}: ${activity.Status} outside Pulumi; paused is now ${paused} in state`);
-  if (activity.Status === "CANCELLED" && props.status !== undefined) {
+  if (activity.Status === "CANCELLED") {
     ctx.log(`${inputs.autoScalingGroupId} ${id}: CANCELLED; \`pulumi up\` will not restart it — change an entry of \`triggers\` to start a new refresh`);
   }
   return { id, props: { ...props, paused }, inputs: { ...inputs, paused } };
 }
 
-/** delete: nothing for a finished activity; Stop, wait for the batch, Cancel for a running one; Cancel for a paused one. */
-export async function deleteFlow(ctx: FlowContext, id: string, groupId: string, timeoutSeconds: number): Promise<void> {
-  const deadline = ctx.now() + timeoutSeconds * 1000;
+/** What delete needs to know of the resource. */
+export interface DeleteTarget {
+  readonly id: string;
+  readonly groupId: string;
+  /** How long to wait for the running batch before cancelling, seconds. */
+  readonly timeoutSeconds: number;
+}
+
+/**
+ * delete: nothing for a finished activity (said in the output: a refresh that ended before the
+ * delete reached it was not cancelled); Stop, wait for the batch, Cancel for a running one; Cancel
+ * for a paused one. Rides out API outages like a wait, and stops waiting on Ctrl-C (the resource
+ * stays in state; `pulumi destroy` again continues).
+ */
+export async function deleteFlow(ctx: FlowContext, target: DeleteTarget): Promise<void> {
+  const { id } = target;
+  const deadline = ctx.now() + target.timeoutSeconds * 1000;
   let activity = await describeActivity(ctx, id);
-  if (!activity || TERMINAL_STATUSES.has(activity.Status ?? "")) return;
-  const req = { AutoScalingGroupId: activity.AutoScalingGroupId ?? groupId, RefreshActivityId: id };
+  const subject = `${activity?.AutoScalingGroupId ?? target.groupId} ${id}`;
+  if (!activity) {
+    ctx.log(`${subject}: the API no longer knows this refresh; nothing to cancel`);
+    return;
+  }
+  if (TERMINAL_STATUSES.has(activity.Status ?? "")) {
+    ctx.log(`${subject}: already ${activity.Status}${activity.EndTime ? ` (ended ${activity.EndTime})` : ""} before the delete reached it; nothing to cancel`);
+    return;
+  }
+  const req = { AutoScalingGroupId: activity.AutoScalingGroupId ?? target.groupId, RefreshActivityId: id };
 
   if (ACTIVE_STATUSES.has(activity.Status ?? "")) {
-    ctx.log(`${req.AutoScalingGroupId} ${id}: ${activity.Status}; pausing before cancelling — StopInstanceRefresh`);
+    ctx.log(`${subject}: ${activity.Status}; pausing before cancelling — StopInstanceRefresh`);
     await mutate(
       ctx,
       async () => {
@@ -526,20 +648,47 @@ export async function deleteFlow(ctx: FlowContext, id: string, groupId: string, 
     );
   }
 
+  const outage = new OutageWatch({
+    subject,
+    toleranceMs: ctx.outageToleranceMs,
+    now: ctx.now,
+    log: ctx.log,
+    giveUp: (explanation) =>
+      new Error(`Deleting refresh ${id} on ${req.AutoScalingGroupId}: ${explanation}. It is still in state; run \`pulumi destroy\` again once the API answers.`),
+  });
+  let cancelSent = false;
   let lastLine = "";
   for (let attempt = 0; ; attempt++) {
-    activity = await describeActivity(ctx, id);
-    if (!activity || TERMINAL_STATUSES.has(activity.Status ?? "")) {
-      if (activity?.Status === "CANCELLED") ctx.log(`${req.AutoScalingGroupId} ${id}: CANCELLED`);
+    if (ctx.cancel.cancelled) {
+      throw new Error(
+        `Deleting refresh ${id} on ${req.AutoScalingGroupId}: pulumi was cancelled (Ctrl-C) while waiting to cancel it; it is ${activity.Status} and still in state. Run \`pulumi destroy\` again to finish.`,
+      );
+    }
+    let described: RefreshActivity | undefined;
+    try {
+      described = await describeActivity(ctx, id);
+      outage.answered();
+    } catch (error) {
+      if (classifyError(error) === "client") throw error;
+      outage.failed(error as Error);
+      outage.check();
+      await ctx.sleep(pollDelay(ctx));
+      continue;
+    }
+    if (!described || TERMINAL_STATUSES.has(described.Status ?? "")) {
+      if (described?.Status === "CANCELLED") ctx.log(`${subject}: CANCELLED`);
+      else if (described) ctx.log(`${subject}: ${described.Status} before it could be cancelled; nothing was cancelled`);
       return;
     }
+    activity = described;
     const line = progressLine(activity);
     if (line !== lastLine) ctx.log((lastLine = line));
     const batchRunning = (activity.RefreshBatchSet ?? []).some((b) => b.RefreshBatchStatus === "RUNNING" || b.RefreshBatchStatus === "INIT");
     if (PAUSED_STATUSES.has(activity.Status ?? "") && !batchRunning) {
       try {
         await ctx.client.cancelInstanceRefresh(req);
-        ctx.log(`${req.AutoScalingGroupId} ${id}: cancelling — CancelInstanceRefresh`);
+        if (!cancelSent) ctx.log(`${subject}: cancelling — CancelInstanceRefresh`);
+        cancelSent = true;
       } catch (error) {
         // Refused while a batch still runs, or an unknown outcome: look at the state again.
         if (!(error instanceof TencentCloudApiError)) throw error;
@@ -548,18 +697,25 @@ export async function deleteFlow(ctx: FlowContext, id: string, groupId: string, 
           throw error;
         }
       }
-    } else if (ACTIVE_STATUSES.has(activity.Status ?? "") && attempt > 0 && attempt % 10 === 0) {
-      // Resumed behind our back: pause again.
-      await ctx.client.stopInstanceRefresh(req).catch(() => undefined);
+    } else if (ACTIVE_STATUSES.has(activity.Status ?? "") && attempt > 0 && attempt % RESTOP_EVERY_POLLS === 0) {
+      // Resumed behind our back: pause again (a refused or failed Stop is looked at on the next poll).
+      await unlessTransient(
+        ctx.client.stopInstanceRefresh(req).catch((error: unknown) => {
+          if (!hasCode(error, "ResourceUnavailable.RefreshActivityStatusConflictWithOperation")) throw error;
+        }),
+      );
     }
     if (ctx.now() >= deadline) {
       throw new Error(
-        `Deleting refresh ${id} on ${req.AutoScalingGroupId}: still ${activity.Status} after ${timeoutSeconds} s (waiting for the running batch to end before cancelling). Run \`pulumi destroy\` again to keep waiting.`,
+        `Deleting refresh ${id} on ${req.AutoScalingGroupId}: still ${activity.Status} after ${target.timeoutSeconds} s (waiting for the running batch to end before cancelling). Run \`pulumi destroy\` again to keep waiting.`,
       );
     }
     await ctx.sleep(pollDelay(ctx));
   }
 }
+
+/** Polls of delete between two Stops of an activity that was resumed behind its back. @default 10 */
+export const RESTOP_EVERY_POLLS = 10;
 
 /** Interval between delete's polls: the poller's. */
 function pollDelay(ctx: FlowContext): number {

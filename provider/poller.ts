@@ -23,6 +23,8 @@ export interface PollerOptions {
   readonly intervalMs?: number;
   /** @default realSleep */
   readonly sleep?: Sleep;
+  /** @default Date.now */
+  readonly now?: () => number;
 }
 
 interface Watch {
@@ -43,6 +45,8 @@ export class RefreshPoller {
   /** Pause between rounds, ms. */
   readonly intervalMs: number;
   private readonly sleep: Sleep;
+  private readonly now: () => number;
+  private lastAnswerMs: number;
 
   constructor(
     private readonly client: Pick<AutoScalingClient, "describeRefreshActivities">,
@@ -51,6 +55,16 @@ export class RefreshPoller {
     this.intervalMs = options.intervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     if (!(this.intervalMs >= 0)) throw new RangeError(`intervalMs must be >= 0; got ${options.intervalMs}`);
     this.sleep = options.sleep ?? realSleep;
+    this.now = options.now ?? Date.now;
+    this.lastAnswerMs = this.now();
+  }
+
+  /**
+   * When the API last answered a poll (epoch ms; the poller's creation time before the first
+   * answer). A wait compares it with its own start to tell an outage from a quiet refresh.
+   */
+  get lastAnswerAt(): number {
+    return this.lastAnswerMs;
   }
 
   /** Activity ids currently watched. */
@@ -112,6 +126,7 @@ export class RefreshPoller {
       try {
         const response = await this.client.describeRefreshActivities({ RefreshActivityIds: chunk, Limit: MAX_IDS_PER_DESCRIBE });
         found = new Map((response.RefreshActivitySet ?? []).map((a) => [a.RefreshActivityId ?? "", a]));
+        this.lastAnswerMs = this.now();
       } catch (error) {
         for (const id of chunk) this.notify(id, { error: error instanceof Error ? error : new Error(String(error)) }, true);
         continue;
@@ -125,7 +140,8 @@ export class RefreshPoller {
     if (!watch) return;
     const fingerprint = event.error ? undefined : JSON.stringify(event.activity ?? null);
     const changed = always || fingerprint !== watch.last;
-    if (!always) watch.last = fingerprint;
+    // After an error, the next answer is news even if the activity did not change: it ends the outage.
+    watch.last = fingerprint;
     for (const listener of [...watch.listeners]) {
       if (changed || this.pending.has(listener)) {
         this.pending.delete(listener);

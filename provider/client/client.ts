@@ -13,8 +13,12 @@ import { RetryStrategy, type RetryOptions } from "./retry";
 export const SDK_AS_MODULE = "tencentcloud-sdk-nodejs/tencentcloud/services/as";
 /** The public endpoint of Auto Scaling. */
 export const DEFAULT_ENDPOINT = "https://as.tencentcloudapi.com";
-/** Per-request timeout, ms (the SDK's own default is 60 s). @default 30000 */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * Per-request timeout, ms (the SDK's own default is 60 s). Control-plane calls answer in well under
+ * a second; a request still silent after 10 s is lost, and the retry or the wait's outage tolerance
+ * takes over. @default 10000
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 /** Actions that change nothing and may be retried freely. */
 export const READ_ACTIONS: ReadonlySet<string> = new Set([
@@ -62,8 +66,6 @@ export interface AutoScalingClient {
   describeAutoScalingInstances(req: Models.DescribeAutoScalingInstancesRequest): Promise<Models.DescribeAutoScalingInstancesResponse>;
   /** The retry strategy of the reads (its quota is shared by all of them). */
   readonly retry: RetryStrategy;
-  /** Removes credentials from a text (keeps the SecretId's first 4 characters). */
-  redact(text: string): string;
 }
 
 /** Splits a base URL into the SDK's `protocol` and `endpoint` (host[:port]). */
@@ -149,7 +151,6 @@ export function createAutoScalingClient(options: ClientOptions): AutoScalingClie
     describeAutoScalingGroups: (req) => call("DescribeAutoScalingGroups", req),
     describeAutoScalingInstances: (req) => call("DescribeAutoScalingInstances", req),
     retry,
-    redact,
   };
 }
 

@@ -70,11 +70,6 @@ export class TencentCloudApiError extends Error {
     this.apiMessage = init.message;
     this.kind = classifyCode(init.code, init.httpStatus);
   }
-
-  /** True when the outcome of a mutating call is unknown: it may or may not have been applied. */
-  get outcomeUnknown(): boolean {
-    return this.code === TRANSPORT_ERROR_CODE || this.code === HTTP_ERROR_CODE || this.kind === "transient";
-  }
 }
 
 /** Classifies an API code (and HTTP status) once for the whole client. */

@@ -19,7 +19,11 @@ export const INITIAL_RETRY_TOKENS = 500;
 export const RETRY_COST = 5;
 /** Tokens a retry after throttling or a timeout costs. @default 10 */
 export const TIMEOUT_RETRY_COST = 10;
-/** Tokens a successful call returns to the quota. @default 1 */
+/**
+ * Tokens a call that succeeded at its first attempt returns to the quota. A call that succeeded
+ * after retries returns what its last retry cost instead, as smithy's standard strategy does, so a
+ * quota drained by an outage refills as soon as calls succeed again. @default 1
+ */
 export const NO_RETRY_INCREMENT = 1;
 
 /** Sleeps `ms` milliseconds. Injectable so tests run instantly. */
@@ -123,10 +127,11 @@ export class RetryStrategy {
 
   /** Runs `call` until it succeeds, fails with a non-retryable error, runs out of attempts or of quota. */
   async run<T>(call: () => Promise<T>): Promise<T> {
+    let lastCost = 0;
     for (let attempt = 0; ; attempt++) {
       try {
         const result = await call();
-        this.quota.release(NO_RETRY_INCREMENT);
+        this.quota.release(lastCost || NO_RETRY_INCREMENT);
         return result;
       } catch (error) {
         const kind = classifyError(error);
@@ -134,6 +139,7 @@ export class RetryStrategy {
         if (attempt + 1 >= this.maxAttempts) throw error;
         const cost = kind === "throttling" || error.timedOut ? TIMEOUT_RETRY_COST : RETRY_COST;
         if (!this.quota.acquire(cost)) throw error;
+        lastCost = cost;
         const delayMs = this.delayFor(kind, attempt);
         this.onRetry?.({ attempt: attempt + 1, delayMs, error });
         await this.sleep(delayMs);

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach } from "vitest";
 /** Shared setup of the provider's integration tests: an emulator, a provider pointed at it, a baseline input. */
 import { startEmulator, type RunningEmulator } from "../../emulator";
+import { CancelSignal } from "../../provider/cancellation";
+import { createSdkTransport, type Transport } from "../../provider/client/client";
 import { createProvider, type InstanceRefreshProvider } from "../../provider/host";
 import type { InstanceRefreshInputs } from "../../provider/settings";
 
@@ -40,9 +42,22 @@ export interface Harness {
   checked(inputs: InstanceRefreshInputs): Promise<Record<string, unknown>>;
 }
 
+/** Options of {@link providerFor}. */
+export interface ProviderForOptions {
+  secretKey?: string;
+  secretId?: string;
+  requestTimeoutMs?: number;
+  outageToleranceSeconds?: number;
+  /** The test's own Ctrl-C switch. @default a fresh signal, never the process's engine hook */
+  cancel?: CancelSignal;
+  /** Wraps the SDK transport (to act between the provider and the API). */
+  transport?: (sdk: Transport) => Transport;
+}
+
 /** A provider configured for `emu` with fast polling and its log captured. */
-export function providerFor(emu: RunningEmulator, options: { secretKey?: string; secretId?: string; requestTimeoutMs?: number } = {}) {
+export function providerFor(emu: RunningEmulator, options: ProviderForOptions = {}) {
   const logs: string[] = [];
+  const wrap = options.transport;
   const provider = createProvider({
     env: {},
     config: {
@@ -51,22 +66,28 @@ export function providerFor(emu: RunningEmulator, options: { secretKey?: string;
       endpoint: emu.url,
       pollIntervalMs: POLL_MS,
       requestTimeoutMs: options.requestTimeoutMs ?? 5000,
+      ...(options.outageToleranceSeconds === undefined ? {} : { outageToleranceSeconds: options.outageToleranceSeconds }),
     },
     log: (line) => logs.push(line),
     retry: { baseDelayMs: 10, throttlingBaseDelayMs: 20 },
+    cancel: options.cancel ?? new CancelSignal(),
+    transport: wrap ? (region, config) => wrap(createSdkTransport({ ...config, credentials: config.credentials!, region })) : undefined,
   });
   return { provider, logs };
+}
+
+/** Runs check as the engine does and returns the normalized inputs (throws on a failure). */
+export async function checkedInputs(provider: InstanceRefreshProvider, inputs: InstanceRefreshInputs): Promise<Record<string, unknown>> {
+  const result = await provider.check({}, inputs as unknown as Record<string, unknown>);
+  if (result.failures?.length) throw new Error(`check failed: ${JSON.stringify(result.failures)}`);
+  return result.inputs as Record<string, unknown>;
 }
 
 /** Starts an emulator (real clock, fast batches) and a provider for it. */
 export async function startHarness(secondsPerBatch = 0.15): Promise<Harness> {
   const emu = await startEmulator({ port: 0, secondsPerBatch, rateLimit: false });
   const { provider, logs } = providerFor(emu);
-  const checked = async (inputs: InstanceRefreshInputs) => {
-    const result = await provider.check({}, inputs as unknown as Record<string, unknown>);
-    if (result.failures?.length) throw new Error(`check failed: ${JSON.stringify(result.failures)}`);
-    return result.inputs as Record<string, unknown>;
-  };
+  const checked = (inputs: InstanceRefreshInputs) => checkedInputs(provider, inputs);
   return {
     emu,
     provider,

@@ -6,6 +6,7 @@ import * as http from "node:http";
 import { InstanceRefreshFailure } from "../../provider/errors";
 import { createSdkTransport } from "../../provider/client/client";
 import { createProvider } from "../../provider/host";
+import type { InstanceRefreshInputs } from "../../provider/settings";
 import { GROUP, OTHER_GROUP, POLL_MS, REGION, baseline, eventually, withRolling, requestCount, useHarness } from "./helpers";
 
 const h = useHarness();
@@ -26,6 +27,20 @@ async function startOutOfBand(groupId: string, batchNumber: number, extra: Recor
     RefreshSettings: { RollingUpdateSettings: { BatchNumber: batchNumber, ...extra } },
   });
   return res.RefreshActivityId;
+}
+
+/**
+ * Manual pace: creates with `wait.until: "started"` and, once the refresh exists, performs its timed
+ * transitions until one of its batches runs (the create returns once INIT is over).
+ */
+async function createRunning(inputs: InstanceRefreshInputs): Promise<{ id: string; outs: Record<string, unknown> }> {
+  const creating = h.create(inputs);
+  await eventually(() => count("StartInstanceRefresh"), (n) => n === 1);
+  for (let step = 0; step < 4; step++) {
+    const a = await h.emu.admin.stepGroup(inputs.autoScalingGroupId);
+    if (a.RefreshBatchSet.some((b) => b.RefreshBatchStatus === "RUNNING")) return creating;
+  }
+  throw new Error(`no batch of the refresh on ${inputs.autoScalingGroupId} runs after 4 transitions`);
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<InstanceRefreshFailure> {
@@ -93,13 +108,13 @@ describe("create", () => {
     expect(failure.message).toContain("triggers");
   });
 
-  test("adopts the matching activity an interrupted run started instead of starting a second one", async () => {
+  test("never takes over a refresh with its exact settings that it did not start: a conflict names it and adoptActivityId", async () => {
     const existing = await startOutOfBand(GROUP, 3, { BatchPause: "AUTOMATIC", MaxSurge: 0, FailProcess: "AUTO_PAUSE" });
-    const { id, outs } = await h.create(baseline());
-    expect(id).toBe(existing);
-    expect(outs.status).toBe("SUCCESSFUL");
+    const error = await h.create(baseline()).catch((e: Error) => e);
+    expect((error as Error).message).toContain(`group ${GROUP} already has refresh activity ${existing}`);
+    expect((error as Error).message).toContain("this resource's exact settings, but this resource did not start it");
+    expect((error as Error).message).toContain(`adoptActivityId: "${existing}"`);
     expect(await count("StartInstanceRefresh")).toBe(1); // only the out-of-band one
-    expect(h.logs.some((l) => l.includes("adopted"))).toBe(true);
   });
 
   test("refuses to start while another refresh with other settings runs on the group, naming it", async () => {
@@ -157,11 +172,15 @@ describe("update", () => {
   });
 
   test("paused true pauses a running refresh and paused false resumes it", async () => {
-    const started = await h.create(baseline({ wait: { until: "started" } }));
+    // Manual pace: the refresh is in its first batch when the Stop arrives, however slow the machine.
+    await h.emu.admin.setPace({ mode: "manual" });
+    const started = await createRunning(baseline({ wait: { until: "started" } }));
     const paused = await h.update(started.id, started.outs, baseline({ paused: true }));
-    expect(paused.outs.status).toBe("MANUAL_PAUSE");
+    expect(paused.outs).toMatchObject({ status: "MANUAL_PAUSE", currentBatch: 1 });
+    await h.emu.admin.setPace({ mode: "clock" });
     const resumed = await h.update(started.id, paused.outs, baseline({ paused: false }));
     expect(resumed.outs.status).toBe("SUCCESSFUL");
+    expect([await count("StopInstanceRefresh"), await count("ResumeInstanceRefresh")]).toEqual([1, 1]);
   });
 
   test("resumes a FAILED_PAUSE with CONTINUE, skipping the failed instance", async () => {
@@ -174,11 +193,13 @@ describe("update", () => {
     expect(resumes.map((r) => r.params.ResumeMode)).toEqual(["CONTINUE"]);
   });
 
-  test("explains that a cancelled refresh cannot be resumed instead of calling the API", async () => {
+  test("an update of a cancelled refresh succeeds, recording CANCELLED and explaining, without calling Resume", async () => {
     const started = await h.create(baseline({ paused: true }));
     await h.emu.admin.consoleCancel(started.id);
-    const error = await h.update(started.id, { ...started.outs, status: "MANUAL_PAUSE" }, baseline({ paused: false })).catch((e: Error) => e);
-    expect((error as Error).message).toMatch(/CANCELLED.*triggers/s);
+    const { outs } = await h.update(started.id, { ...started.outs, status: "MANUAL_PAUSE" }, baseline({ paused: false }));
+    // CANCELLED + anything → nothing: the update records the status and succeeds, explaining why.
+    expect(outs.status).toBe("CANCELLED");
+    expect(h.logs.some((l) => /CANCELLED.*triggers/s.test(l))).toBe(true);
     expect(await count("ResumeInstanceRefresh")).toBe(0);
   });
 });
@@ -208,12 +229,21 @@ describe("read", () => {
 
 describe("delete", () => {
   test("pauses a running refresh, waits for the running batch, then cancels it", async () => {
-    const started = await h.create(baseline({ wait: { until: "started" } }));
-    await h.provider.delete(started.id, started.outs);
-    expect((await h.emu.admin.activity(started.id)).Status).toBe("CANCELLED");
+    // Manual pace: batch 1 runs until the test finishes it, so the Stop always meets a running batch.
+    await h.emu.admin.setPace({ mode: "manual" });
+    const started = await createRunning(baseline({ wait: { until: "started" } }));
+    const deleting = h.provider.delete(started.id, started.outs);
+    await eventually(() => count("StopInstanceRefresh"), (n) => n === 1);
+    const polls = await count("DescribeRefreshActivities");
+    await eventually(() => count("DescribeRefreshActivities"), (n) => n >= polls + 2);
+    expect(await count("CancelInstanceRefresh"), "no Cancel while the batch runs").toBe(0);
+    await h.emu.admin.finishBatch(started.id);
+    await deleting;
+    const cancelled = await h.emu.admin.activity(started.id);
+    expect(cancelled.Status).toBe("CANCELLED");
+    expect(cancelled.RefreshBatchSet.map((b) => b.RefreshBatchStatus)).toEqual(["SUCCESSFUL", "CANCELLED", "CANCELLED"]);
     const mutating = (await actions()).filter((a) => /Stop|Cancel|Resume/.test(a));
-    expect(mutating[0]).toBe("StopInstanceRefresh");
-    expect(mutating.at(-1)).toBe("CancelInstanceRefresh");
+    expect(mutating).toEqual(["StopInstanceRefresh", "CancelInstanceRefresh"]);
   });
 
   test("cancels a paused refresh without stopping it first", async () => {
@@ -256,4 +286,3 @@ describe("concurrent waits", () => {
   });
 });
 
-void eventually;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { TencentCloudApiError, TRANSPORT_ERROR_CODE, classifyCode, fromSdkError } from "../../provider/client/errors";
 import { API_LIMIT_PER_SECOND, DEFAULT_LIMIT_PER_SECOND, RateLimiter } from "../../provider/client/rateLimit";
-import { INITIAL_RETRY_TOKENS, RETRY_COST, RetryQuota, RetryStrategy, TIMEOUT_RETRY_COST, backoffDelay } from "../../provider/client/retry";
+import { INITIAL_RETRY_TOKENS, NO_RETRY_INCREMENT, RETRY_COST, RetryQuota, RetryStrategy, TIMEOUT_RETRY_COST, backoffDelay } from "../../provider/client/retry";
 import { makeRedactor, parseEndpoint } from "../../provider/client/client";
 
 const apiError = (code: string) => new TencentCloudApiError({ action: "DescribeRefreshActivities", code, message: "x" });
@@ -28,7 +28,6 @@ describe("error classification", () => {
   test("an SDK exception without code nor httpCode is a transport error, a timeout is flagged", () => {
     const e = fromSdkError("StartInstanceRefresh", Object.assign(new Error("network timeout at: http://127.0.0.1:1/"), { requestId: "" }));
     expect(e).toMatchObject({ code: TRANSPORT_ERROR_CODE, kind: "transient", timedOut: true, action: "StartInstanceRefresh" });
-    expect(e.outcomeUnknown).toBe(true);
   });
 
   test("an API error keeps its code and request id, and messages are redacted", () => {
@@ -69,7 +68,28 @@ describe("retry strategy", () => {
     });
     expect(result).toBe("ok");
     expect(delays).toEqual([250, 100]); // 0.5 * 500 * 2^0, 0.5 * 100 * 2^1
-    expect(s.quota.available).toBe(INITIAL_RETRY_TOKENS - TIMEOUT_RETRY_COST - RETRY_COST + 1);
+    // The success refunds what its last retry cost (RETRY_COST), not NO_RETRY_INCREMENT.
+    expect(s.quota.available).toBe(INITIAL_RETRY_TOKENS - TIMEOUT_RETRY_COST - RETRY_COST + RETRY_COST);
+  });
+
+  test("a success at the first attempt refunds NO_RETRY_INCREMENT", async () => {
+    const s = new RetryStrategy({ sleep: instant, retryTokens: 20 });
+    s.quota.acquire(10);
+    await s.run(async () => "ok");
+    expect(s.quota.available).toBe(10 + NO_RETRY_INCREMENT);
+  });
+
+  test("a fault on every fourth attempt over 10,000 reads never drains the quota", async () => {
+    // Each retried call refunds its retry's cost; refunding 1 instead lost 2 tokens every 3 reads.
+    const s = new RetryStrategy({ sleep: instant, random: () => 0 });
+    let attempt = 0;
+    for (let read = 0; read < 10_000; read++) {
+      await s.run(async () => {
+        if (++attempt % 4 === 0) throw apiError("InternalError");
+        return "ok";
+      });
+    }
+    expect(s.quota.available).toBe(INITIAL_RETRY_TOKENS);
   });
 
   test("never retries a client error such as AuthFailure", async () => {
@@ -170,8 +190,18 @@ describe("rate limiter", () => {
     expect(now).toBeGreaterThanOrEqual(1000);
   });
 
-  test("defaults to 18 per second, under the API's 20", () => {
-    expect(DEFAULT_LIMIT_PER_SECOND).toBeLessThan(API_LIMIT_PER_SECOND);
+  test("by default spaces an action's calls 1000/18 ms apart, so the API's one-second window never holds 20", async () => {
+    let now = 0;
+    const limiter = new RateLimiter({ now: () => now, sleep: async (ms) => void (now += ms) });
+    const times: number[] = [];
+    for (let n = 0; n < 60; n++) {
+      await limiter.acquire("A");
+      times.push(Math.floor(now)); // the server sees whole milliseconds
+    }
+    expect(times.at(-1)).toBe(Math.floor((59 * 1000) / DEFAULT_LIMIT_PER_SECOND));
+    // The server's rule: a call is refused when 20 others arrived less than 1000 ms before it.
+    const busiest = Math.max(...times.map((t) => times.filter((u) => u >= t && u - t < 1000).length));
+    expect(busiest).toBeLessThan(API_LIMIT_PER_SECOND);
   });
 });
 
