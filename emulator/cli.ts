@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * Command line: `node dist/emulator/cli.js [--host 127.0.0.1] [--port N] [--secret-id ID --secret-key KEY]
+ * Command line: `instance-refresh-emulator` (the package's bin; `node dist/emulator/cli.js` in a checkout)
+ * `[--host 127.0.0.1] [--port N] [--secret-id ID --secret-key KEY]
  * [--token T] [--seconds-per-batch S] [--state-file F] [--fixture F] [--no-rate-limit] [--request-log-limit N]`.
  * Prints exactly `listening on http://HOST:PORT` on stdout once ready (everything else goes to
  * stderr); SIGINT/SIGTERM flush the state file and exit 0; bad flags exit 2.
@@ -16,7 +17,7 @@ export const EXIT_START_FAILED = 1;
 /** Default port of the CLI (the programmatic API defaults to 0). */
 export const DEFAULT_CLI_PORT = 9100;
 
-const USAGE = `usage: node dist/emulator/cli.js [options]
+const USAGE = `usage: instance-refresh-emulator [options]   (in a checkout: node dist/emulator/cli.js [options])
   --host H                listen address (default ${DEFAULT_HOST})
   --port N                port, 0 = any free port (default ${DEFAULT_CLI_PORT})
   --secret-id ID          accepted SecretId (default ${DEFAULT_SECRET_ID})

@@ -32,7 +32,7 @@ const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 /** Options of {@link startEmulator}. All optional. */
 export interface EmulatorOptions {
-  /** @default "127.0.0.1" */
+  /** Listen address. @default "127.0.0.1" */
   readonly host?: string;
   /** 0 picks a free port. @default 0 */
   readonly port?: number;
@@ -60,13 +60,19 @@ export interface RunningEmulator {
   readonly url: string;
   /** `HOST:PORT`, for the SDK's `profile.httpProfile.endpoint`. */
   readonly endpoint: string;
+  /** The listen address, as given in {@link EmulatorOptions.host}. */
   readonly host: string;
+  /** The port it listens on (the one picked when {@link EmulatorOptions.port} was 0). */
   readonly port: number;
-  /** The first accepted credential. */
+  /** SecretId of the first accepted credential ({@link DEFAULT_SECRET_ID} by default). */
   readonly secretId: string;
+  /** SecretKey of the first accepted credential ({@link DEFAULT_SECRET_KEY} by default). */
   readonly secretKey: string;
+  /** Client of the admin API (`/_emulator/…`): seed groups, fail instances, read the request log. */
   readonly admin: EmulatorAdmin;
+  /** The model's clock: advance a `ManualClock` to move refreshes on without waiting. */
   readonly clock: Clock;
+  /** The in-process model, for assertions that the admin API does not cover. */
   readonly backend: Backend;
   /** Closes the server, flushes the state file. */
   stop(): Promise<void>;

@@ -19,6 +19,7 @@ export const ErrorCodes = {
   InvalidParameterValue: "InvalidParameterValue",
   MissingParameter: "MissingParameter",
   UnknownParameter: "UnknownParameter",
+  UnsupportedRegion: "UnsupportedRegion",
   RequestLimitExceeded: "RequestLimitExceeded",
   InternalError: "InternalError",
   // action specific codes

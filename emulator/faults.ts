@@ -24,6 +24,7 @@ export interface FaultSpec {
 
 /** A stored rule. */
 export interface FaultRule extends FaultSpec {
+  /** 1, 2, 3… in the order the rules were added. */
   id: number;
   /** Requests affected so far. */
   hits: number;

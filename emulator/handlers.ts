@@ -26,6 +26,12 @@ const REFRESH_SETTINGS = t.object({
   CheckInstanceTargetHealthTimeout: t.opt(t.integer({ min: 60, max: 7200 })),
 });
 const REFRESH_MODE = t.string({ enum: ["ROLLING_UPDATE_RESET", "ROLLING_UPDATE_REPLACE"] });
+/**
+ * RollbackInstanceRefresh's RefreshMode: "currently only rolling update, default ROLLING_UPDATE_RESET"
+ * (the SDK's model docs; ROLLING_UPDATE_REPLACE "does not support the rollback API"). The rollback
+ * runs in that mode, the only one a rollback can have (the backend refuses REPLACE origins).
+ */
+const ROLLBACK_REFRESH_MODE = t.string({ enum: ["ROLLING_UPDATE_RESET"] });
 const FILTERS = t.array(t.object({ Name: t.req(t.string()), Values: t.req(t.array(t.string())) }));
 const ACTIVITY_REF: Fields = {
   AutoScalingGroupId: t.req(t.string()),
@@ -73,7 +79,7 @@ export const ACTIONS: Readonly<Record<string, ActionHandler>> = {
       AutoScalingGroupId: t.req(t.string()),
       RefreshSettings: t.req(REFRESH_SETTINGS),
       OriginRefreshActivityId: t.req(t.string()),
-      RefreshMode: t.opt(REFRESH_MODE),
+      RefreshMode: t.opt(ROLLBACK_REFRESH_MODE),
     },
     handle: (p, b) => ({ RefreshActivityId: b.rollbackInstanceRefresh(p as unknown as RollbackInput).id }),
   },

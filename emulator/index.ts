@@ -1,4 +1,17 @@
-/** The Auto Scaling instance-refresh emulator: public exports only. */
+/**
+ * The Auto Scaling instance-refresh emulator: public exports only. In the installed package this is
+ * `pulumi-instance-refresh/emulator`, for testing your own stacks offline (docs/testing-offline.md);
+ * the `instance-refresh-emulator` bin runs the same server as a process.
+ * @example
+ * import { startEmulator } from "pulumi-instance-refresh/emulator";
+ * const emulator = await startEmulator({ fixture: false, secondsPerBatch: 0.2 });
+ * const group = await emulator.admin.seedGroup({ groupId: "asg-web00001", instanceCount: 4 });
+ * // INSTANCE_REFRESH_ENDPOINT=emulator.url, TENCENTCLOUD_SECRET_ID=emulator.secretId, … then `pulumi up`
+ * await emulator.admin.failInstance(group.instanceIds[0], "image not found");
+ * const starts = await emulator.admin.requests({ action: "StartInstanceRefresh" });
+ * await emulator.stop();
+ * @packageDocumentation
+ */
 export { startEmulator, loadFixture, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, DEFAULT_HOST, DEFAULT_FIXTURE } from "./emulator";
 export type { EmulatorOptions, RunningEmulator } from "./emulator";
 export { EmulatorAdmin, EmulatorAdminError } from "./adminClient";
@@ -8,7 +21,7 @@ export type { ClockView } from "./adminClient";
 export { ManualClock, RealClock, formatTime, DEFAULT_MANUAL_CLOCK_START_MS } from "./clock";
 export type { Clock, ClockListener } from "./clock";
 export { Backend, DEFAULT_SECONDS_PER_BATCH } from "./backend";
-export type { Fixture, SeedGroupSpec, SeedInstanceSpec } from "./backend";
+export type { Fixture, Pace, SeedGroupSpec, SeedInstanceSpec } from "./backend";
 export { ApiError, ErrorCodes, AdminError } from "./errors";
 export { batchSizes, splitIntoBatches } from "./batches";
 export { signAuthorization, SignatureVerifier, SIGNATURE_MAX_SKEW_SECONDS } from "./signature";

@@ -120,6 +120,49 @@ export function decodeObject(obj: Record<string, unknown>, fields: Fields, prefi
 }
 
 /**
+ * The regions Auto Scaling answers in: the public regions of Tencent Cloud API 3.0 (the region lists of
+ * the Tencent Cloud SDKs, without retired ones). The emulator's only list of regions; a request whose
+ * `X-TC-Region` is not in it gets `UnsupportedRegion`.
+ * inferred: the AS docs defer to the product's region list without repeating it.
+ */
+export const SUPPORTED_REGIONS: ReadonlySet<string> = new Set([
+  "ap-bangkok",
+  "ap-beijing",
+  "ap-beijing-fsi",
+  "ap-chengdu",
+  "ap-chongqing",
+  "ap-guangzhou",
+  "ap-hongkong",
+  "ap-jakarta",
+  "ap-mumbai",
+  "ap-nanjing",
+  "ap-seoul",
+  "ap-shanghai",
+  "ap-shanghai-fsi",
+  "ap-shenzhen-fsi",
+  "ap-singapore",
+  "ap-tokyo",
+  "eu-frankfurt",
+  "na-ashburn",
+  "na-siliconvalley",
+  "sa-saopaulo",
+]);
+
+/**
+ * Checks the `X-TC-Region` common parameter: a region outside {@link SUPPORTED_REGIONS} →
+ * `UnsupportedRegion` (Tencent's common code: "the API does not support the region passed").
+ * inferred: a missing or empty header is accepted (the SDKs always send the client's region).
+ * @example checkRegion("xx-nowhere-9") // throws ApiError UnsupportedRegion
+ */
+export function checkRegion(region: string | undefined): void {
+  if (region === undefined || region === "" || SUPPORTED_REGIONS.has(region)) return;
+  throw new ApiError(
+    ErrorCodes.UnsupportedRegion,
+    `The region \`${region.slice(0, 64)}\` is not supported by Auto Scaling; use one of ${[...SUPPORTED_REGIONS].join(", ")}.`,
+  );
+}
+
+/**
  * Parses a request body: must be a JSON object (an empty body counts as `{}`).
  * Malformed JSON → InvalidParameter.
  */

@@ -34,12 +34,15 @@ export interface RequestLogEntry {
   code: string;
   /** Time to respond, ms. */
   latencyMs: number;
+  /** The `RequestId` of the response envelope. */
   requestId: string;
 }
 
 /** Per-action counters. */
 export interface ActionCounter {
+  /** Requests of this action since the last reset. */
   total: number;
+  /** The same requests by result code (`"OK"`, `"DROPPED"` or the error code). */
   byCode: Record<string, number>;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The cloud API over HTTP: `POST /` with `X-TC-*` headers and a JSON body, answered with HTTP 200
  * and the `{"Response": ...}` envelope. Order of checks: method, Action header, signature,
- * Version, action name, rate limit, injected faults, body, parameters, backend.
+ * Version, action name, region, rate limit, injected faults, body, parameters, backend.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
@@ -10,7 +10,7 @@ import type { EmulatorContext } from "./context";
 import { errorEnvelope, newRequestId, successEnvelope } from "./envelope";
 import { ApiError, ErrorCodes } from "./errors";
 import { ACTIONS } from "./handlers";
-import { decodeObject, parseJsonBody } from "./params";
+import { checkRegion, decodeObject, parseJsonBody } from "./params";
 import { DROPPED, OK, selectParams } from "./requestLog";
 import { API_VERSION } from "./routes";
 
@@ -112,6 +112,7 @@ async function dispatch(
   if (version !== API_VERSION) throw new ApiError(ErrorCodes.NoSuchVersion, `The API version ${version.slice(0, 32)} does not exist; use ${API_VERSION}.`);
   const handler = Object.prototype.hasOwnProperty.call(ACTIONS, action) ? ACTIONS[action] : undefined;
   if (!handler) throw new ApiError(ErrorCodes.InvalidAction, `The action ${action.slice(0, 64)} does not exist in Auto Scaling ${API_VERSION}.`);
+  checkRegion(headerValue(req, "x-tc-region"));
   if (!ctx.rateLimiter.tryAcquire(action)) {
     throw new ApiError(ErrorCodes.RequestLimitExceeded, `Request limit exceeded: at most 20 ${action} requests per second.`);
   }

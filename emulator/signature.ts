@@ -9,7 +9,9 @@ import { ApiError, ErrorCodes } from "./errors";
 
 /** A SecretId/SecretKey pair the emulator accepts; `token` makes it a temporary credential. */
 export interface Credential {
+  /** The SecretId requests are signed with. */
   readonly secretId: string;
+  /** Its SecretKey. */
   readonly secretKey: string;
   /** When set, requests must carry the same `X-TC-Token`. */
   readonly token?: string;

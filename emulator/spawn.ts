@@ -18,6 +18,7 @@ export interface SpawnedEmulator {
   url: string;
   /** Admin client for that URL. */
   admin: EmulatorAdmin;
+  /** The `node cli.js` child process. */
   child: ChildProcess;
   /** SIGTERM (the emulator flushes its state file), then SIGKILL if it lingers; resolves once it exited. */
   stop(): Promise<void>;

@@ -103,12 +103,19 @@ export function toInstance(i: InstanceRecord, state: ModelState): Instance {
 
 /** The admin API's view of a group: camelCase summary plus the API shapes. */
 export interface EmulatorGroupView {
+  /** `asg-xxxxxxxx`. */
   groupId: string;
+  /** AutoScalingGroupName. */
   name: string;
+  /** `DISABLED` while a refresh activity runs or is paused. */
   enabledStatus: "ENABLED" | "DISABLED";
+  /** The group's unfinished refresh activity, if any. */
   activeActivityId: string | null;
+  /** Its instances' ids. */
   instanceIds: string[];
+  /** The group as DescribeAutoScalingGroups returns it. */
   autoScalingGroup: AutoScalingGroup;
+  /** Its instances as DescribeAutoScalingInstances returns them. */
   instances: Instance[];
 }
 

@@ -2,14 +2,35 @@
  * Turns a parsed preview into a rollout plan in Markdown: for each instance refresh the preview
  * creates, replaces, pauses, resumes or cancels — the group, the batch plan, the surge, pause and
  * failure settings and why it changes — plus the policy violations. Reviewers see what a merge does
- * to production, not just property names.
+ * to production, not just property names: for an in-place update, the API call `pulumi up` will
+ * send, decided by the provider's own code from the status recorded in state.
  */
+import { tryNormalize } from "../provider/check";
+import { forecastUpdate, type RecordedActivity, type UpdateForecast } from "../provider/plannedCalls";
 import { batchSizes } from "../provider/settings";
 import { BRIDGED_START_INSTANCE_REFRESH_TYPE, INSTANCE_REFRESH_TYPE } from "../provider/tokens";
 import type { PlannedStep, PlannedViolation, PreviewRecord } from "./preview";
 
-/** What a merge does to one refresh. */
-export type RolloutAction = "start" | "restart" | "pause" | "resume" | "approve" | "update" | "cancel";
+/**
+ * What a merge does to one refresh. For an in-place update of an InstanceRefresh, the action is what
+ * `pulumi up` will send, forecast by the provider's own decision code (`provider/plannedCalls.ts`)
+ * from the status recorded in state: `pause` (StopInstanceRefresh), `resume` / `retry` /
+ * `skip-failed` / `approve` (ResumeInstanceRefresh from MANUAL_PAUSE, FAILED_PAUSE with RETRY or
+ * CONTINUE, an approved AUTO_PAUSE), `wait` (nothing sent, waits for the running refresh) or `none`.
+ * `update` is an in-place update of a resource whose provider the plan cannot forecast.
+ */
+export type RolloutAction =
+  | "start"
+  | "restart"
+  | "pause"
+  | "resume"
+  | "retry"
+  | "skip-failed"
+  | "approve"
+  | "wait"
+  | "none"
+  | "update"
+  | "cancel";
 
 /** One refresh that the preview changes. */
 export interface RolloutChange {
@@ -20,8 +41,12 @@ export interface RolloutChange {
   settings: Record<string, unknown>;
   /** Instances per batch, when the group's size is known from the last refresh. */
   batchPlan?: number[];
-  /** Inputs that cause the change, with old → new values. */
+  /** Inputs that cause the change, with old → new values; for an update the inputs do not explain, the status that does. */
   reasons: string[];
+  /** The activity as recorded in state (the resource's outputs), for updates and deletes. */
+  recorded?: RecordedActivity & { activityId?: string };
+  /** What `pulumi up` sends and does, for an in-place update of an InstanceRefresh whose new inputs are known. */
+  forecast?: UpdateForecast;
 }
 
 const REFRESH_TYPES = new Set([INSTANCE_REFRESH_TYPE, BRIDGED_START_INSTANCE_REFRESH_TYPE]);
@@ -33,8 +58,12 @@ const ACTION_TEXT: Record<RolloutAction, string> = {
   restart: "cancels the current refresh (if it is still running) and starts a new one",
   pause: "pauses the running refresh",
   resume: "resumes the paused refresh",
+  retry: "resumes the refresh paused on failed instances, refreshing them again",
+  "skip-failed": "resumes the refresh paused on failed instances, skipping them (they stay FAILED)",
   approve: "approves the next batches of a paused canary refresh",
-  update: "changes how the provider waits; the refresh itself is untouched",
+  wait: "sends nothing; waits for the running refresh to settle",
+  none: "sends nothing to the refresh",
+  update: "changes inputs in place; the plan cannot tell what `pulumi up` sends (inputs or status unknown, or another provider)",
   cancel: "cancels the refresh if it is still running",
 };
 
@@ -42,6 +71,7 @@ const obj = (value: unknown): Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 const show = (value: unknown): string => (value === undefined ? "(unset)" : JSON.stringify(value));
 const nameOf = (urn: string): string => urn.split("::").pop() ?? urn;
+const numberOr = (value: unknown): number | undefined => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
 
 /** Picks the refresh changes out of a preview, one per resource, ordered as the preview listed them. */
 export function rolloutChanges(record: PreviewRecord): RolloutChange[] {
@@ -61,13 +91,36 @@ function describeChange(urn: string, steps: PlannedStep[]): RolloutChange {
   const inputs = main.newInputs ?? oldInputs;
   const settings = obj(obj(inputs.refreshSettings).rollingUpdateSettings);
   const keys = [...new Set(steps.flatMap((step) => [...step.replaceKeys, ...step.diffKeys]))].filter((key) => !key.startsWith("__"));
-  const action = classify(ops, oldInputs, inputs);
   const total = Number(obj(oldOutputs.instanceCounts).total);
   const batchNumber = Number(settings.batchNumber);
   const batchPlan =
     Number.isInteger(total) && total > 0 && Number.isInteger(batchNumber) && batchNumber >= 1 && batchNumber <= total
       ? batchSizes(total, batchNumber)
       : undefined;
+  const recorded =
+    typeof oldOutputs.status === "string"
+      ? {
+          status: oldOutputs.status,
+          currentBatch: numberOr(oldOutputs.currentBatch),
+          batchCount: numberOr(oldOutputs.batchCount),
+          activityId: typeof oldOutputs.refreshActivityId === "string" ? oldOutputs.refreshActivityId : undefined,
+        }
+      : undefined;
+  const reasons = keys.map((key) => `\`${key}\`: ${show(oldInputs[key])} → ${show(inputs[key])}`);
+  let action = classifyLifecycle(ops);
+  let forecast: UpdateForecast | undefined;
+  if (action === undefined) {
+    // An in-place update: what `up` sends depends on the recorded status, not only on the inputs.
+    const intent = main.type === INSTANCE_REFRESH_TYPE ? tryNormalize(inputs) : undefined;
+    if (intent && recorded) {
+      forecast = forecastUpdate(recorded, intent);
+      action = classifyForecast(forecast, recorded);
+      if (forecast.step.kind === "resume" && keys.length === 0) reasons.push(`status ${forecast.step.reason}`);
+      if (forecast.step.kind === "stop" && keys.length === 0) reasons.push(`status ${recorded.status} and paused is true`);
+    } else {
+      action = "update";
+    }
+  }
   return {
     urn,
     name: nameOf(urn),
@@ -75,18 +128,58 @@ function describeChange(urn: string, steps: PlannedStep[]): RolloutChange {
     groupId: String(inputs.autoScalingGroupId ?? oldInputs.autoScalingGroupId ?? "(unknown)"),
     settings: { refreshMode: inputs.refreshMode ?? "ROLLING_UPDATE_RESET", ...settings },
     batchPlan,
-    reasons: keys.map((key) => `\`${key}\`: ${show(oldInputs[key])} → ${show(inputs[key])}`),
+    reasons,
+    recorded,
+    forecast,
   };
 }
 
-function classify(ops: Set<string>, oldInputs: Record<string, unknown>, inputs: Record<string, unknown>): RolloutAction {
+/** Creates, replacements and deletes; `undefined` for an in-place update. */
+function classifyLifecycle(ops: Set<string>): RolloutAction | undefined {
   if (ops.has("delete") && !ops.has("create")) return "cancel";
   if ([...ops].some((op) => op.includes("replace"))) return "restart";
   if (ops.has("create")) return "start";
-  if (inputs.paused === true && oldInputs.paused !== true) return "pause";
-  if (inputs.paused !== true && oldInputs.paused === true) return "resume";
-  if (Number(inputs.approvedBatches ?? 0) > Number(oldInputs.approvedBatches ?? 0)) return "approve";
-  return "update";
+  return undefined;
+}
+
+function classifyForecast(forecast: UpdateForecast, recorded: RecordedActivity): RolloutAction {
+  const call = forecast.call;
+  if (call?.action === "StopInstanceRefresh") return "pause";
+  if (call?.action === "ResumeInstanceRefresh") {
+    if (recorded.status === "FAILED_PAUSE") return call.resumeMode === "CONTINUE" ? "skip-failed" : "retry";
+    if (recorded.status === "AUTO_PAUSE") return "approve";
+    return "resume";
+  }
+  return forecast.waits ? "wait" : "none";
+}
+
+/** The sentences under a change's heading: what `up` sends, from which recorded status. */
+function describeForecast(change: RolloutChange): string[] {
+  const forecast = change.forecast;
+  const recorded = change.recorded;
+  if (!forecast || !recorded) return [];
+  const activity = recorded.activityId ? ` ${recorded.activityId}` : "";
+  const at =
+    recorded.currentBatch !== undefined && recorded.batchCount !== undefined ? ` at batch ${recorded.currentBatch}/${recorded.batchCount}` : "";
+  const call = forecast.call;
+  let sends: string;
+  if (call?.action === "ResumeInstanceRefresh") sends = `\`pulumi up\` sends ResumeInstanceRefresh (ResumeMode ${call.resumeMode}) to${activity}`;
+  else if (call) sends = `\`pulumi up\` sends ${call.action} to${activity}`;
+  else sends = `\`pulumi up\` sends no API call to${activity}`;
+  let sentence = sends;
+  if (forecast.waits) {
+    sentence += ", then waits until it settles";
+    const gates = forecast.passesGatesUpTo;
+    if (gates !== undefined) sentence += `, resuming the AUTO_PAUSE after ${gates === 1 ? "batch 1" : `each of batches 1 to ${gates}`} (approvedBatches)`;
+  } else if (!call) {
+    sentence += ` (it is ${recorded.status}; only the inputs in state change)`;
+  }
+  return [
+    `${sentence}.`,
+    `Forecast from the status in state: ${recorded.status}${at}. \`pulumi up\` reads the live status first and decides the same way; ` +
+      "run `pulumi refresh` before previewing if the refresh may have moved since.",
+    "",
+  ];
 }
 
 /**
@@ -102,6 +195,7 @@ export function renderPlan(record: PreviewRecord): string {
   for (const change of changes) {
     const s = change.settings;
     lines.push(`### \`${change.name}\` on \`${change.groupId}\` — ${ACTION_TEXT[change.action]}`, "");
+    lines.push(...describeForecast(change));
     lines.push("| setting | value |", "|---|---|");
     lines.push(`| mode | ${String(s.refreshMode)} |`);
     const plan = change.batchPlan ? ` (${change.batchPlan.join(" + ")} instances)` : "";

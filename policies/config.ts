@@ -1,7 +1,8 @@
 /**
  * Configuration of every policy in the pack: the tuning numbers as named constants, one interface
- * and one JSON schema (with defaults) per policy, and {@link readConfig}, which fills in the
- * defaults so a policy never depends on the CLI having applied them.
+ * and one JSON schema (with defaults) per policy, the settings every policy shares (facts about the
+ * groups and stacks, set once in the `instance-refresh-shared-config` entry), and {@link readConfig},
+ * which fills in the defaults so a policy never depends on the CLI having applied them.
  *
  * Pure data: no Pulumi engine, no I/O.
  */
@@ -84,9 +85,12 @@ export interface TargetHealthConfig {
 
 /** Config of `instance-refresh-production-pause`. */
 export interface ProductionPauseConfig {
-  /** Regular expression matched against the stack name. @default "^(prod|production)(-|$)" */
+  /**
+   * Regular expression matched against the stack name. Unset here: the shared config's value.
+   * @default "^(prod|production)(-|$)" (from `instance-refresh-shared-config`)
+   */
   productionStackPattern: string;
-  /** Stack tags that mark a stack as production; any one matching is enough. @default {} */
+  /** Stack tags that mark a stack as production; any one matching is enough; merged over the shared config's. @default {} */
   productionTags: Record<string, string>;
   /** BatchPause values accepted in production. @default ["FIRST_BATCH_PAUSE", "BATCH_INTERVAL_PAUSE"] */
   acceptedBatchPauses: BatchPause[];
@@ -95,10 +99,41 @@ export interface ProductionPauseConfig {
 /** Config of `instance-refresh-valid-settings` and `instance-refresh-one-per-group`: nothing to tune. */
 export type NoConfig = Record<string, never>;
 
+/**
+ * Config of `instance-refresh-shared-config`: facts about the groups and stacks that several
+ * policies use, set once for the whole pack. Each policy whose schema has the same field gets this
+ * value merged with its own (see `SHARED_FIELDS` in `packConfig.ts`).
+ * @example { "groupSizes": { "asg-9dn1a5y6": 5 }, "productionTags": { "environment": "production" } }
+ */
+export interface SharedConfig extends GroupSizesConfig, TargetHealthConfig {
+  /** @default "^(prod|production)(-|$)" ({@link DEFAULT_PRODUCTION_STACK_PATTERN}) */
+  productionStackPattern: string;
+  /** @default {} */
+  productionTags: Record<string, string>;
+}
+
 const groupSizesSchema: PolicyConfigJSONSchema = {
   type: "object",
-  description: "Instance counts per scaling group id, e.g. { \"asg-9dn1a5y6\": 5 }, for groups the stack does not declare.",
+  description:
+    "Instance counts per scaling group id, e.g. { \"asg-9dn1a5y6\": 5 }, for groups the stack does not declare; " +
+    "merged over the groupSizes of instance-refresh-shared-config.",
   additionalProperties: { type: "integer", minimum: 0, maximum: MAX_BATCH_NUMBER },
+  default: {},
+};
+
+const groupsBehindLoadBalancerSchema: PolicyConfigJSONSchema = {
+  type: "array",
+  items: { type: "string" },
+  description: "Scaling group ids behind a load balancer that the stack does not declare; added to those of instance-refresh-shared-config.",
+  default: [],
+};
+
+const productionTagsSchema: PolicyConfigJSONSchema = {
+  type: "object",
+  additionalProperties: { type: "string" },
+  description:
+    "Stack tags marking a stack as production, e.g. { \"environment\": \"production\" }; any one matching is enough; " +
+    "merged over the productionTags of instance-refresh-shared-config.",
   default: {},
 };
 
@@ -161,28 +196,16 @@ export const CONFIG_SCHEMAS = {
     },
   },
   targetHealth: {
-    properties: {
-      groupsBehindLoadBalancer: {
-        type: "array",
-        items: { type: "string" },
-        description: "Scaling group ids behind a load balancer that the stack does not declare.",
-        default: [],
-      },
-    },
+    properties: { groupsBehindLoadBalancer: groupsBehindLoadBalancerSchema },
   },
   productionPause: {
     properties: {
+      // No default: unset means the shared config's pattern (a default here would always win).
       productionStackPattern: {
         type: "string",
-        description: "Regular expression: stacks whose name matches are production.",
-        default: DEFAULT_PRODUCTION_STACK_PATTERN,
+        description: "Regular expression: stacks whose name matches are production. Unset: the productionStackPattern of instance-refresh-shared-config.",
       },
-      productionTags: {
-        type: "object",
-        additionalProperties: { type: "string" },
-        description: "Stack tags marking a stack as production, e.g. { \"environment\": \"production\" }; any one matching is enough.",
-        default: {},
-      },
+      productionTags: productionTagsSchema,
       acceptedBatchPauses: {
         type: "array",
         items: { type: "string", enum: [...BATCH_PAUSES] },
@@ -194,6 +217,27 @@ export const CONFIG_SCHEMAS = {
     },
   },
   onePerGroup: { properties: {} },
+  sharedConfig: {
+    properties: {
+      groupSizes: {
+        ...groupSizesSchema,
+        description: "Instance counts per scaling group id, e.g. { \"asg-9dn1a5y6\": 5 }, for every policy that needs a group's size.",
+      },
+      groupsBehindLoadBalancer: {
+        ...groupsBehindLoadBalancerSchema,
+        description: "Scaling group ids behind a load balancer that the stack does not declare.",
+      },
+      productionStackPattern: {
+        type: "string",
+        description: "Regular expression: stacks whose name matches are production.",
+        default: DEFAULT_PRODUCTION_STACK_PATTERN,
+      },
+      productionTags: {
+        ...productionTagsSchema,
+        description: "Stack tags marking a stack as production, e.g. { \"environment\": \"production\" }; any one matching is enough.",
+      },
+    },
+  },
 } as const satisfies Record<string, PolicyConfigSchema>;
 
 /** Defaults of each policy's config (the same values as the schemas' `default`). */
@@ -212,6 +256,12 @@ export const CONFIG_DEFAULTS = {
     acceptedBatchPauses: [...DEFAULT_ACCEPTED_PRODUCTION_PAUSES],
   } as ProductionPauseConfig,
   onePerGroup: {} as NoConfig,
+  sharedConfig: {
+    groupSizes: {},
+    groupsBehindLoadBalancer: [],
+    productionStackPattern: DEFAULT_PRODUCTION_STACK_PATTERN,
+    productionTags: {},
+  } as SharedConfig,
 };
 
 /**
@@ -226,4 +276,64 @@ export function readConfig<T extends object>(args: { getConfig<C extends object>
     if (value !== undefined && value !== null) merged[key] = value;
   }
   return merged as T;
+}
+
+/** Error codes of {@link ConfigProblem}. */
+export type ConfigProblemCode =
+  | "NOT_AN_OBJECT"
+  | "UNKNOWN_POLICY"
+  | "UNKNOWN_LEVEL"
+  | "NOT_A_LEVEL_OR_OBJECT"
+  | "UNKNOWN_KEY"
+  | "ALL_TAKES_A_LEVEL_ONLY"
+  | "INVALID_PATTERN";
+
+/** One mistake in a `--policy-pack-config`, naming the policy entry and the key. */
+export interface ConfigProblem {
+  readonly code: ConfigProblemCode;
+  /** The entry's name (a policy, `all`), when the problem is inside one. */
+  readonly policy?: string;
+  /** The config key, when the problem is about one. */
+  readonly key?: string;
+  /** The whole explanation, e.g. `instance-refresh-min-batches: unknown config key "minBatchNumbr" …`. */
+  readonly message: string;
+}
+
+/**
+ * The pack's config is unusable: thrown (and sent to the engine as the answer to `configure`) before
+ * any resource is checked.
+ * @example new PolicyConfigError([{ code: "UNKNOWN_KEY", policy: "instance-refresh-min-batches", key: "minBatchNumbr", message: "…" }])
+ */
+export class PolicyConfigError extends Error {
+  /** Always `INVALID_POLICY_CONFIG`; each problem carries its own code. */
+  readonly code = "INVALID_POLICY_CONFIG";
+  readonly problems: readonly ConfigProblem[];
+
+  constructor(problems: readonly ConfigProblem[]) {
+    super(`invalid policy pack config: ${problems.map((p) => p.message).join("; ")}`);
+    this.name = "PolicyConfigError";
+    this.problems = problems;
+  }
+}
+
+/**
+ * The problem with a config value that must be a JavaScript regular expression, or `undefined` when
+ * it compiles.
+ * @example patternProblem("instance-refresh-shared-config", "productionStackPattern", "(prod")?.code // "INVALID_PATTERN"
+ */
+export function patternProblem(policy: string, key: string, value: unknown): ConfigProblem | undefined {
+  if (typeof value !== "string") {
+    return { code: "INVALID_PATTERN", policy, key, message: `${policy}: ${key} must be a string (a regular expression), got ${JSON.stringify(value)}` };
+  }
+  try {
+    new RegExp(value);
+    return undefined;
+  } catch (error) {
+    return {
+      code: "INVALID_PATTERN",
+      policy,
+      key,
+      message: `${policy}: ${key} ${JSON.stringify(value)} is not a valid regular expression: ${(error as Error).message}`,
+    };
+  }
 }

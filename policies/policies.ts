@@ -1,12 +1,13 @@
 /**
  * The pack's policies as a list, without starting anything: tests and tools import this module;
- * `pack.ts` serves it. Also checks `--policy-pack-config` files against the policies.
+ * `pack.ts` serves it; `packConfig.ts` checks `--policy-pack-config` against it.
  */
-import type { EnforcementLevel, Policies, PolicyConfigSchema } from "@pulumi/policy";
+import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { batchNumberWithinGroup, minBatches } from "./batchCount";
 import { maxBatchSize } from "./batchSize";
 import { maxSurge, surgeOnReset } from "./maxSurge";
 import { failProcess, productionPause, targetHealth } from "./safety";
+import { sharedConfig } from "./sharedConfig";
 import { onePerGroup } from "./stack";
 import { validSettings } from "./validSettings";
 
@@ -50,6 +51,7 @@ export const policies: Policies = checkPolicies([
   targetHealth,
   productionPause,
   onePerGroup,
+  sharedConfig,
 ]);
 
 /**
@@ -73,7 +75,11 @@ export function describeLevel(level: EnforcementLevel): string {
   }
 }
 
-function isEnforcementLevel(value: unknown): value is EnforcementLevel {
+/**
+ * True for the four enforcement levels (`advisory`, `mandatory`, `remediate`, `disabled`).
+ * @example isEnforcementLevel("strict") // false
+ */
+export function isEnforcementLevel(value: unknown): value is EnforcementLevel {
   if (typeof value !== "string") return false;
   try {
     describeLevel(value as EnforcementLevel);
@@ -81,38 +87,4 @@ function isEnforcementLevel(value: unknown): value is EnforcementLevel {
   } catch {
     return false;
   }
-}
-
-/**
- * Checks a `--policy-pack-config` file's content against the pack: known policy names (or `all`),
- * valid enforcement levels, and only the config fields each policy's schema declares. Returns the
- * list of problems (empty when the file is fine).
- * @example checkPackConfig({ "instance-refresh-min-batches": { minBatchNumber: 3 } }) // []
- */
-export function checkPackConfig(config: unknown, list: Policies = policies): string[] {
-  if (typeof config !== "object" || config === null || Array.isArray(config)) return ["the config must be a JSON object"];
-  const schemas = new Map<string, PolicyConfigSchema | undefined>(list.map((p) => [p.name, p.configSchema]));
-  const problems: string[] = [];
-  for (const [name, value] of Object.entries(config)) {
-    if (name !== ALL_POLICIES && !schemas.has(name)) {
-      problems.push(`unknown policy ${name}`);
-      continue;
-    }
-    if (typeof value === "string") {
-      if (!isEnforcementLevel(value)) problems.push(`${name}: unknown enforcement level ${value}`);
-      continue;
-    }
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      problems.push(`${name}: must be an enforcement level or an object`);
-      continue;
-    }
-    for (const [key, setting] of Object.entries(value)) {
-      if (key === "enforcementLevel") {
-        if (!isEnforcementLevel(setting)) problems.push(`${name}: unknown enforcement level ${String(setting)}`);
-      } else if (name === ALL_POLICIES || !(key in (schemas.get(name)?.properties ?? {}))) {
-        problems.push(`${name}: unknown config field ${key}`);
-      }
-    }
-  }
-  return problems;
 }

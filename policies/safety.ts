@@ -5,7 +5,7 @@
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import type { BatchPause, FailProcess } from "../provider/settings";
-import { CONFIG_DEFAULTS, CONFIG_SCHEMAS, readConfig, type ProductionPauseConfig } from "./config";
+import { CONFIG_DEFAULTS, CONFIG_SCHEMAS, PolicyConfigError, patternProblem, readConfig, type ProductionPauseConfig } from "./config";
 import { findScalingGroup } from "./groupSize";
 import { isUnknown, knownString, stackFromUrn } from "./resources";
 import { validateRefresh, validateStackRefreshes } from "./validate";
@@ -72,15 +72,18 @@ export function stackName(urn: string): string | undefined {
   return stackFromUrn(urn) ?? process.env.PULUMI_STACK ?? process.env.PULUMI_NODEJS_STACK;
 }
 
-/** Compiles `productionStackPattern`, with a message naming the config field when it is invalid. */
+/** Name of the production-pause policy (messages name it). */
+const PRODUCTION_PAUSE = "instance-refresh-production-pause";
+
+/**
+ * Compiles `productionStackPattern`. The pack rejects a bad pattern when the engine configures it
+ * (`packConfig.ts`); this throws the same {@link PolicyConfigError} if one ever gets this far.
+ * @example productionPattern("^prod").test("prod-eu") // true
+ */
 export function productionPattern(pattern: string): RegExp {
-  try {
-    return new RegExp(pattern);
-  } catch (error) {
-    throw new Error(
-      `policy config productionStackPattern ${JSON.stringify(pattern)} is not a valid regular expression: ${(error as Error).message}`,
-    );
-  }
+  const problem = patternProblem(PRODUCTION_PAUSE, "productionStackPattern", pattern);
+  if (problem) throw new PolicyConfigError([problem]);
+  return new RegExp(pattern);
 }
 
 /**
@@ -103,7 +106,7 @@ export function productionReason(
 
 /** Advises FIRST_BATCH_PAUSE (or BATCH_INTERVAL_PAUSE) in production stacks, to check the first batch before the rest. */
 export const productionPause: ResourceValidationPolicy = {
-  name: "instance-refresh-production-pause",
+  name: PRODUCTION_PAUSE,
   description: "Advises pausing after the first batch (FIRST_BATCH_PAUSE) in stacks named or tagged as production.",
   enforcementLevel: "advisory",
   configSchema: CONFIG_SCHEMAS.productionPause,

@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sdkClient } from "../helpers/emulator";
@@ -69,6 +70,24 @@ describe("CLI", () => {
     const q = run(["--frobnicate"]);
     expect(await q.exit).toBe(2);
     expect(q.stderr()).toMatch(/frobnicate/);
+  });
+
+  it("exits 1 at start-up, naming the folder, when --state-file is in a folder that does not exist", async () => {
+    const folder = join(outDir, "no-such-folder");
+    const p = run(["--port", "0", "--state-file", join(folder, "state.json")]);
+    expect(await p.exit).toBe(1);
+    expect(p.stdout()).toBe("");
+    expect(p.stderr()).toContain(`emulator: cannot start: Emulator state file ${join(folder, "state.json")} is unusable: the folder ${folder} does not exist`);
+  });
+
+  it("exits 1 at start-up, naming the record and the field, for a state file with a record missing a field", async () => {
+    const file = join(outDir, "missing-field.json");
+    const group = { id: "asg-cli00001", name: "g", createdAt: 0, launchConfigurationId: "asc-cli00001", launchConfigurationName: "lc", minSize: 0, maxSize: 2, vpcId: "vpc-1", subnetIds: [], zones: [], instanceIds: [], activeActivityId: null };
+    // desiredCapacity left out
+    writeFileSync(file, JSON.stringify({ format: "pulumi-instance-refresh-emulator-state", version: 1, savedAt: "", nextSeq: 1, groups: [group], instances: [], activities: [], failures: [] }));
+    const p = run(["--port", "0", "--state-file", file]);
+    expect(await p.exit).toBe(1);
+    expect(p.stderr()).toContain('groups[0] (asg-cli00001): field "desiredCapacity" is missing (expected integer)');
   });
 
   it("accepts custom credentials and stops on SIGINT", async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock, startEmulator, signAuthorization, type RunningEmulator } from "../../emulator";
-import { errorCode, rawRequest, sdkClient, sdkError } from "../helpers/emulator";
+import { SUPPORTED_REGIONS } from "../../emulator/params";
+import { errorCode, rawRequest, sdkClient, sdkError, testAgent } from "../helpers/emulator";
 
 const TOKEN = "session-token-123";
 let emu: RunningEmulator;
@@ -198,5 +199,64 @@ describe("parameter validation", () => {
     const err = await sdkError(() => client().DescribeRefreshActivities({ Filters: [{ Name: "auto-scaling-group-id", Values: [1] }] }));
     expect(err.code).toBe("InvalidParameter");
     expect(err.message).toContain("Filters.0.Values.0");
+  });
+});
+
+describe("regions (X-TC-Region)", () => {
+  // The SDK's AS client with a region of the test's choice (the helper's client is ap-guangzhou).
+  const { Client } = require("tencentcloud-sdk-nodejs/tencentcloud/services/as").as.v20180419;
+  const clientIn = (region: string) =>
+    new Client({
+      credential: { secretId: emu.secretId, secretKey: emu.secretKey },
+      region,
+      profile: { httpProfile: { endpoint: emu.endpoint, protocol: "http://", reqTimeout: 10, agent: testAgent } },
+    }) as ReturnType<typeof sdkClient>;
+
+  it("refuses an unknown region with UnsupportedRegion naming it, and starts nothing", async () => {
+    const group = await emu.admin.seedGroup({ instanceCount: 2 });
+    const err = await sdkError(() =>
+      clientIn("xx-nowhere-9").StartInstanceRefresh({ AutoScalingGroupId: group.groupId, RefreshSettings: { RollingUpdateSettings: { BatchNumber: 1 } } }),
+    );
+    expect(err.code).toBe("UnsupportedRegion");
+    expect(err.message).toContain("xx-nowhere-9");
+    const started = await sdkClient(emu).DescribeRefreshActivities({ Filters: [{ Name: "auto-scaling-group-id", Values: [group.groupId] }] });
+    expect(started.TotalCount).toBe(0);
+  });
+
+  it.each([...SUPPORTED_REGIONS])("serves %s", async (region) => {
+    expect((await clientIn(region).DescribeAutoScalingGroups({ AutoScalingGroupIds: ["asg-9dn1a5y6"] })).TotalCount).toBe(1);
+  });
+
+  it("accepts a request without the header (inferred: the SDKs always send it)", async () => {
+    const res = await rawRequest(emu, { headers: { "X-TC-Region": "" } });
+    expect(res.json.Response.Error).toBeUndefined();
+  });
+});
+
+describe("RollbackInstanceRefresh RefreshMode", () => {
+  const rollbackable = async () => {
+    const group = await emu.admin.seedGroup({ instanceCount: 4 });
+    const { RefreshActivityId } = await sdkClient(emu).StartInstanceRefresh({
+      AutoScalingGroupId: group.groupId,
+      RefreshSettings: { RollingUpdateSettings: { BatchNumber: 2, BatchPause: "FIRST_BATCH_PAUSE" } },
+    });
+    (emu.clock as ManualClock).advance(emu.backend.timing.initMs + emu.backend.timing.batchMs);
+    expect((await emu.admin.activity(RefreshActivityId)).Status).toBe("AUTO_PAUSE");
+    return {
+      AutoScalingGroupId: group.groupId,
+      OriginRefreshActivityId: RefreshActivityId,
+      RefreshSettings: { RollingUpdateSettings: { BatchNumber: 1 } },
+    };
+  };
+
+  it("refuses ROLLING_UPDATE_REPLACE, which rollback does not support, naming the field", async () => {
+    const err = await sdkError(async () => sdkClient(emu).RollbackInstanceRefresh({ ...(await rollbackable()), RefreshMode: "ROLLING_UPDATE_REPLACE" }));
+    expect(err.code).toBe("InvalidParameterValue");
+    expect(err.message).toContain("`RefreshMode` must be one of ROLLING_UPDATE_RESET");
+  });
+
+  it("runs the rollback in ROLLING_UPDATE_RESET when asked for it", async () => {
+    const { RefreshActivityId } = await sdkClient(emu).RollbackInstanceRefresh({ ...(await rollbackable()), RefreshMode: "ROLLING_UPDATE_RESET" });
+    expect(await emu.admin.activity(RefreshActivityId)).toMatchObject({ ActivityType: "ROLLBACK", RefreshMode: "ROLLING_UPDATE_RESET" });
   });
 });

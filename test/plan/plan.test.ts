@@ -12,13 +12,16 @@ const baseInputs = {
   approvedBatches: 0,
 };
 
-function digest(op: string, newInputs: object, extra: object = {}) {
+/** What state recorded about the activity (outputs beyond the inputs): a refresh running its first batch. */
+const baseRecorded = { refreshActivityId: "asr-swfi680q", status: "RUNNING", currentBatch: 1, batchCount: 3, instanceCounts: { total: 7 } };
+
+function digest(op: string, newInputs: object, extra: object = {}, recorded: object = {}, oldInputs: object = baseInputs) {
   return JSON.stringify({
     steps: [
       {
         op,
         urn: URN,
-        oldState: { type: INSTANCE_REFRESH_TYPE, inputs: baseInputs, outputs: { ...baseInputs, instanceCounts: { total: 7 } } },
+        oldState: { type: INSTANCE_REFRESH_TYPE, inputs: oldInputs, outputs: { ...oldInputs, ...baseRecorded, ...recorded } },
         newState: { type: INSTANCE_REFRESH_TYPE, inputs: newInputs },
         ...extra,
       },
@@ -76,15 +79,14 @@ describe("rolloutChanges", () => {
     expect(change.reasons).toEqual(["`paused`: false → true"]);
   });
 
-  it("calls a flip of paused to false a resume", () => {
-    const record = parsePreview(digest("update", { ...baseInputs, paused: false }, { diffReasons: ["paused"] }));
-    record.steps[0].oldInputs = { ...baseInputs, paused: true };
-    expect(rolloutChanges(record)[0].action).toBe("resume");
+  it("calls a flip of paused to false on a MANUAL_PAUSE a resume", () => {
+    const text = digest("update", { ...baseInputs, paused: false }, { diffReasons: ["paused"] }, { status: "MANUAL_PAUSE" }, { ...baseInputs, paused: true });
+    expect(rolloutChanges(parsePreview(text))[0].action).toBe("resume");
   });
 
-  it("calls a raised approvedBatches an approval", () => {
-    const record = parsePreview(digest("update", { ...baseInputs, approvedBatches: 1 }, { diffReasons: ["approvedBatches"] }));
-    expect(rolloutChanges(record)[0].action).toBe("approve");
+  it("calls a raised approvedBatches at the AUTO_PAUSE after batch 1 an approval", () => {
+    const text = digest("update", { ...baseInputs, approvedBatches: 1 }, { diffReasons: ["approvedBatches"] }, { status: "AUTO_PAUSE" });
+    expect(rolloutChanges(parsePreview(text))[0].action).toBe("approve");
   });
 
   it("calls a replacement a restart and plans the batches from the last known group size", () => {
@@ -102,6 +104,100 @@ describe("rolloutChanges", () => {
       ],
     });
     expect(rolloutChanges(parsePreview(text))).toEqual([]);
+  });
+});
+
+describe("an in-place update: what `pulumi up` sends, from the status recorded in state", () => {
+  /** Unchanged inputs on a refresh running its first batch: `up` only keeps waiting (the baseline). */
+  const plan = (change: { inputs?: object; oldInputs?: object; recorded?: object } = {}) => {
+    const text = digest("update", { ...baseInputs, ...change.inputs }, {}, change.recorded ?? {}, { ...baseInputs, ...change.oldInputs });
+    return { change: rolloutChanges(parsePreview(text))[0], markdown: renderPlan(parsePreview(text)) };
+  };
+
+  it("baseline: a running refresh with unchanged inputs is waited for, nothing sent", () => {
+    const { change, markdown } = plan();
+    expect(change.action).toBe("wait");
+    expect(markdown).toContain("`web-rollout` on `asg-h7tgd87d` — sends nothing; waits for the running refresh to settle");
+    expect(markdown).toContain("`pulumi up` sends no API call to asr-swfi680q, then waits until it settles.");
+    expect(markdown).toContain("Forecast from the status in state: RUNNING at batch 1/3.");
+  });
+
+  it.each([
+    // [what, change from the baseline, action, text the plan must contain]
+    [
+      "FAILED_PAUSE with paused false: retries the failed instances",
+      { recorded: { status: "FAILED_PAUSE" } },
+      "retry",
+      "`pulumi up` sends ResumeInstanceRefresh (ResumeMode RETRY) to asr-swfi680q, then waits until it settles.",
+    ],
+    [
+      "FAILED_PAUSE with resumeMode CONTINUE: skips them",
+      { recorded: { status: "FAILED_PAUSE" }, inputs: { resumeMode: "CONTINUE" } },
+      "skip-failed",
+      "sends ResumeInstanceRefresh (ResumeMode CONTINUE)",
+    ],
+    ["MANUAL_PAUSE with paused false: resumes", { recorded: { status: "MANUAL_PAUSE" } }, "resume", "sends ResumeInstanceRefresh (ResumeMode RETRY)"],
+    [
+      "AUTO_PAUSE after batch 1 with approvedBatches 1: approves",
+      { recorded: { status: "AUTO_PAUSE" }, inputs: { approvedBatches: 1 }, oldInputs: { approvedBatches: 1 } },
+      "approve",
+      "sends ResumeInstanceRefresh (ResumeMode RETRY)",
+    ],
+    [
+      "RUNNING with paused true: pauses",
+      { inputs: { paused: true }, oldInputs: { paused: true } },
+      "pause",
+      "`pulumi up` sends StopInstanceRefresh to asr-swfi680q.",
+    ],
+    [
+      "SUCCESSFUL with paused flipped to true: sends nothing",
+      { recorded: { status: "SUCCESSFUL", currentBatch: 3 }, inputs: { paused: true } },
+      "none",
+      "`pulumi up` sends no API call to asr-swfi680q (it is SUCCESSFUL; only the inputs in state change).",
+    ],
+    [
+      "CANCELLED with paused flipped to false: sends nothing, only records",
+      { recorded: { status: "CANCELLED" }, oldInputs: { paused: true } },
+      "none",
+      "`pulumi up` sends no API call to asr-swfi680q (it is CANCELLED; only the inputs in state change).",
+    ],
+    [
+      "AUTO_PAUSE after batch 1 not approved: stays paused",
+      { recorded: { status: "AUTO_PAUSE" }, inputs: { wait: { until: "settled", timeoutSeconds: 60 } } },
+      "none",
+      "(it is AUTO_PAUSE; only the inputs in state change)",
+    ],
+    [
+      "RUNNING with approvedBatches 2: waits, passing the gates after batches 1 and 2",
+      { inputs: { approvedBatches: 2 } },
+      "wait",
+      "then waits until it settles, resuming the AUTO_PAUSE after each of batches 1 to 2 (approvedBatches).",
+    ],
+    [
+      "RUNNING with wait.until started: returns at once",
+      { inputs: { wait: { until: "started", timeoutSeconds: 60 } } },
+      "none",
+      "(it is RUNNING; only the inputs in state change)",
+    ],
+  ])("%s", (_what, change, action, text) => {
+    const planned = plan(change);
+    expect(planned.change.action).toBe(action);
+    expect(planned.markdown).toContain(text);
+    expect(planned.markdown).not.toContain("untouched");
+  });
+
+  it("names a single approved gate as one batch", () => {
+    expect(plan({ inputs: { approvedBatches: 1 } }).markdown).toContain("resuming the AUTO_PAUSE after batch 1 (approvedBatches).");
+  });
+
+  it("names the status behind an update the inputs do not explain", () => {
+    expect(plan({ recorded: { status: "FAILED_PAUSE" } }).change.reasons).toEqual(["status FAILED_PAUSE and paused is false"]);
+  });
+
+  it("does not guess when a new input is unknown at preview", () => {
+    const { change, markdown } = plan({ inputs: { paused: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" } });
+    expect(change.action).toBe("update");
+    expect(markdown).toContain("the plan cannot tell what `pulumi up` sends");
   });
 });
 

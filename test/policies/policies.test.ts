@@ -3,7 +3,8 @@ import { join } from "node:path";
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 import { CONFIG_DEFAULTS, CONFIG_SCHEMAS } from "../../policies/config";
-import { PACK_NAME, checkPackConfig, checkPolicies, describeLevel, policies } from "../../policies/policies";
+import { checkPackConfig } from "../../policies/packConfig";
+import { PACK_NAME, checkPolicies, describeLevel, policies } from "../../policies/policies";
 
 const root = join(__dirname, "../..");
 const readJson = (path: string) => JSON.parse(readFileSync(join(root, path), "utf8")) as unknown;
@@ -20,7 +21,11 @@ const EXPECTED: Record<string, { level: EnforcementLevel; kind: "resource" | "st
   "instance-refresh-target-health": { level: "advisory", kind: "stack", config: "targetHealth" },
   "instance-refresh-production-pause": { level: "advisory", kind: "resource", config: "productionPause" },
   "instance-refresh-one-per-group": { level: "mandatory", kind: "stack", config: "onePerGroup" },
+  "instance-refresh-shared-config": { level: "advisory", kind: "stack", config: "sharedConfig" },
 };
+
+/** Per-policy fields without a schema default: the optional cost cap, and the pattern inherited from the shared config. */
+const NO_DEFAULT = new Set(["maxSurge.maxSurge", "productionPause.productionStackPattern"]);
 
 describe("the policy list", () => {
   it("is the pack instance-refresh-safety", () => {
@@ -38,20 +43,21 @@ describe("the policy list", () => {
     }
   });
 
-  it("documents a default for every config field but the optional cost cap, equal to CONFIG_DEFAULTS", () => {
+  it("documents a default for every config field but the cost cap and the inherited pattern, equal to CONFIG_DEFAULTS", () => {
     for (const [key, schema] of Object.entries(CONFIG_SCHEMAS)) {
       const defaults = CONFIG_DEFAULTS[key as keyof typeof CONFIG_DEFAULTS] as Record<string, unknown>;
-      const withDefault = Object.entries(schema.properties as Record<string, { default?: unknown; description?: string }>);
-      for (const [field, property] of withDefault) {
+      const fields = Object.entries(schema.properties as Record<string, { default?: unknown; description?: string }>);
+      for (const [field, property] of fields) {
         expect(property.description, `${key}.${field}`).toBeTruthy();
-        if (key === "maxSurge" && field === "maxSurge") {
-          expect(property.default).toBeUndefined();
-          continue;
-        }
-        expect(defaults[field], `${key}.${field}`).toEqual(property.default);
+        if (NO_DEFAULT.has(`${key}.${field}`)) expect(property.default, `${key}.${field}`).toBeUndefined();
+        else expect(defaults[field], `${key}.${field}`).toEqual(property.default);
       }
-      expect(Object.keys(defaults).sort(), key).toEqual(withDefault.map(([f]) => f).filter((f) => f !== "maxSurge").sort());
+      expect(Object.keys(defaults).sort(), key).toEqual(fields.map(([f]) => f).filter((f) => f !== "maxSurge").sort());
     }
+  });
+
+  it("takes the inherited pattern's fallback default from the shared config's default", () => {
+    expect(CONFIG_DEFAULTS.productionPause.productionStackPattern).toBe(CONFIG_SCHEMAS.sharedConfig.properties.productionStackPattern.default);
   });
 
   it("rejects duplicate, reserved and non-kebab-case names", () => {
@@ -74,26 +80,19 @@ describe("--policy-pack-config files", () => {
     expect(Object.keys(config).sort()).toEqual(policies.map((p) => p.name).sort());
   });
 
-  it("production is strict: every policy mandatory", () => {
-    const config = readJson("policies/config/production.json") as Record<string, string | { enforcementLevel: string }>;
-    for (const value of Object.values(config)) expect(typeof value === "string" ? value : value.enforcementLevel).toBe("mandatory");
+  it("production is strict: every policy that checks something is mandatory", () => {
+    const config = readJson("policies/config/production.json") as Record<string, string | { enforcementLevel?: string }>;
+    for (const [name, value] of Object.entries(config)) {
+      if (name === "instance-refresh-shared-config") continue; // holds settings, reports nothing
+      expect(typeof value === "string" ? value : value.enforcementLevel, name).toBe("mandatory");
+    }
   });
 
-  it("finds unknown policies, levels and config fields", () => {
-    expect(
-      checkPackConfig({
-        "instance-refresh-min-batch": "mandatory",
-        "instance-refresh-min-batches": { enforcementLevel: "strict", minBatches: 3 },
-        "instance-refresh-max-surge": "blocking",
-        all: "advisory",
-      }),
-    ).toEqual([
-      "unknown policy instance-refresh-min-batch",
-      "instance-refresh-min-batches: unknown enforcement level strict",
-      "instance-refresh-min-batches: unknown config field minBatches",
-      "instance-refresh-max-surge: unknown enforcement level blocking",
-    ]);
-    expect(checkPackConfig([])).toEqual(["the config must be a JSON object"]);
+  it("sets the production stacks once, in the shared config", () => {
+    const config = readJson("policies/config/production.json") as Record<string, Record<string, unknown>>;
+    expect(config["instance-refresh-shared-config"]).toMatchObject({ productionTags: { environment: "production" } });
+    expect(config["instance-refresh-production-pause"]).not.toHaveProperty("productionTags");
+    expect(config["instance-refresh-production-pause"]).not.toHaveProperty("productionStackPattern");
   });
 });
 
