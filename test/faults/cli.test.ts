@@ -42,8 +42,8 @@ beforeAll(() => requirePulumiCli());
 async function setup(ctx: TestContext, name: string, program: string, options: { seed?: number; config?: Record<string, string>; secretKey?: string } = {}) {
   const emu = await startTestEmulator({ name: `faults ${name}`, seed: options.seed });
   ctx.onTestFinished(() => emu.stop());
-  const config = emulatorConfig(emu, options.config);
-  if (options.secretKey) config.secret["tencentcloud:secretKey"] = options.secretKey;
+  // A wrong key goes in stack config, which wins over the environment's right one.
+  const config = { ...emulatorConfig(emu, options.config), ...(options.secretKey ? { secret: { "tencentcloud:secretKey": options.secretKey } } : {}) };
   const stack = await createStack({ prefix: `faults-${name}`, program, config });
   ctx.onTestFinished(() => stack.remove());
   return { emu, admin: emu.admin, stack };

@@ -23,6 +23,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
+import { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY } from "../../emulator/emulator";
 import { assertFreshBuild } from "./buildStamp";
 
 /** The repository root: the nearest directory above this file whose package.json is this package's (works from dist/ too). */
@@ -116,7 +117,8 @@ export function removeWorkDir(dir: string, root = WORK_ROOT): void {
  * current environment plus `PULUMI_BACKEND_URL`, `PULUMI_HOME`, an empty `PULUMI_CONFIG_PASSPHRASE`,
  * switches that turn off update checks, plugin downloads and prompts, TypeScript programs run
  * transpile-only (`tsc` type-checks the examples already), and Node's compile cache on
- * ({@link NODE_COMPILE_CACHE_DIR}). `extra` wins.
+ * ({@link NODE_COMPILE_CACHE_DIR}), and the emulator's default credentials in `TENCENTCLOUD_SECRET_ID` /
+ * `TENCENTCLOUD_SECRET_KEY`. `extra` wins.
  */
 export function pulumiEnv(where: { backendDir: string; homeDir: string }, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
@@ -129,6 +131,10 @@ export function pulumiEnv(where: { backendDir: string; homeDir: string }, extra:
     PULUMI_SKIP_CONFIRMATIONS: "true",
     PULUMI_NODEJS_TRANSPILE_ONLY: "true",
     NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? NODE_COMPILE_CACHE_DIR,
+    // The credentials every test emulator accepts (emulator/emulator.ts), from the environment as a
+    // user's CI would pass them: a config secret would cost a key derivation in every command.
+    TENCENTCLOUD_SECRET_ID: DEFAULT_SECRET_ID,
+    TENCENTCLOUD_SECRET_KEY: DEFAULT_SECRET_KEY,
     ...extra,
   };
   // A token or passphrase file from the developer's shell must not redirect these runs.

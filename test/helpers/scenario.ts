@@ -73,14 +73,17 @@ export async function startTestEmulator(options: TestEmulatorOptions): Promise<R
   return Object.assign(emu, { seed });
 }
 
-/** Stack config pointing the provider at an emulator (credentials as secrets), plus `extra` plain values. */
+/**
+ * Stack config pointing the provider at an emulator, plus `extra` plain values. The credentials come
+ * from the environment of every test command (`pulumiEnv`: the emulator's defaults); a test of the
+ * config route sets `tencentcloud:secretId` / `tencentcloud:secretKey` as secrets itself.
+ */
 export function emulatorConfig(
-  emu: { url: string; secretId: string; secretKey: string },
+  emu: { url: string },
   extra: Readonly<Record<string, string | number | boolean>> = {},
-): { plain: Record<string, string | number | boolean>; secret: Record<string, string> } {
+): { plain: Record<string, string | number | boolean> } {
   return {
     plain: { "instanceRefresh:endpoint": emu.url, "instanceRefresh:pollIntervalMs": TEST_POLL_INTERVAL_MS, "tencentcloud:region": REGION, ...extra },
-    secret: { "tencentcloud:secretId": emu.secretId, "tencentcloud:secretKey": emu.secretKey },
   };
 }
 
