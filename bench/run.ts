@@ -11,6 +11,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { apiEconomy } from "./apiEconomy";
+import { destroyMany } from "./destroyMany";
 import { emulatorThroughput } from "./emulatorThroughput";
 import { engineOverhead } from "./engineOverhead";
 import type { Figure, FigureRunner } from "./figure";
@@ -29,6 +30,7 @@ export const FIGURES: Record<string, FigureRunner> = {
   policyOverhead,
   emulatorThroughput,
   memory,
+  destroyMany,
 };
 
 /** Machine description written next to the figures. */

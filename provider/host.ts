@@ -4,14 +4,16 @@
  * memory, one client and one shared poller per region, and delegates the flows to `lifecycle.ts`.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { CancelSignal, engineCancelSignal } from "./cancellation";
+import type { CancelSignal } from "./cancellation";
 import { createAutoScalingClient, type AutoScalingClient, type Transport } from "./client/client";
 import { isAuthFailure } from "./client/errors";
 import { RateLimiter } from "./client/rateLimit";
 import { realSleep, RetryStrategy, type Random, type RetryOptions, type Sleep } from "./client/retry";
 import { PROVIDER_KEY, checkInputs, diffInputs, pickInputs, tryNormalize } from "./check";
 import { missingCredentialsMessage, missingRegionMessage, resolveConfig, type ProviderConfig } from "./config";
+import { engineLogger } from "./engineLog";
 import { InstanceRefreshFailure, InstanceRefreshRejected } from "./errors";
+import { engineCancelSignal } from "./hostHooks";
 import { createFlow, deleteFlow, readFlow, updateFlow, type FlowContext } from "./lifecycle";
 import { createLookups } from "./lookups";
 import { guardAgainstOrphaning } from "./orphanGuard";
@@ -24,7 +26,7 @@ export interface ProviderOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Configuration used instead of `configure`'s (tests). */
   readonly config?: Partial<ProviderConfig>;
-  /** Where progress lines go. @default console.log (the engine shows it as info diagnostics) */
+  /** Where progress lines go. @default the engine's log, attached to the resource (console.log where that is not possible) */
   readonly log?: (line: string) => void;
   /** Replaces the SDK transport (tests). */
   readonly transport?: (region: string, config: ProviderConfig) => Transport;
@@ -55,7 +57,8 @@ const processLimiter = new RateLimiter();
  * const { id, outs } = await p.create((await p.check({}, inputs)).inputs);
  */
 export function createProvider(options: ProviderOptions = {}): InstanceRefreshProvider {
-  const log = options.log ?? ((line: string) => console.log(line));
+  const engineLog = options.log ? undefined : engineLogger();
+  const log = options.log ?? engineLog!;
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
@@ -133,6 +136,9 @@ export function createProvider(options: ProviderOptions = {}): InstanceRefreshPr
         throw error.withProperties({ [PROVIDER_KEY]: props[PROVIDER_KEY] });
       }
       throw explainAuth(error);
+    } finally {
+      // Every progress line reaches the engine before the operation it belongs to ends.
+      await engineLog?.flush();
     }
   };
 

@@ -63,6 +63,8 @@ describe("credentials", () => {
     stacks.push(stack);
     const up = expectOk(await stack.run(["up", "--yes", "--skip-preview", "-v=9", "--logtostderr"]));
     expect(up.output).toContain("SUCCESSFUL"); // it did talk to the API with them
+    // Progress lines are attached to the resource (engine Log with its URN), not to the stack.
+    expect(up.stdout).toMatch(/pulumi-nodejs:dynamic\/tencentcloud:InstanceRefresh \(rollout\):\n\s+asg-\w+ asr-\w+: started \(StartInstanceRefresh/);
     expect(up.output).not.toContain(SECRET_KEY);
     expect(await stack.exportText(true)).not.toContain(SECRET_KEY);
     expect(filesContaining(stack.work.dir, SECRET_KEY)).toEqual([]); // backend, PULUMI_HOME, project
