@@ -30,7 +30,7 @@ const refresh = new InstanceRefresh("rollout", {
   refreshSettings: { rollingUpdateSettings: { batchNumber: 2, failProcess: config.get("failProcess") } },
   paused: json("paused", undefined),
   triggers: { imageId: config.get("imageId") || "img-00000001" },
-  wait: { until: "settled", timeoutSeconds: json("timeoutSeconds", 120) },
+  wait: { until: config.get("waitUntil") || "settled", timeoutSeconds: json("timeoutSeconds", 120) },
   adoptActivityId: config.get("adoptActivityId"),
 });
 module.exports = { id: refresh.id, status: refresh.status, rollbackActivityId: refresh.rollbackActivityId };
@@ -357,6 +357,37 @@ export function describeRace(file: string): void {
       expectOk(await loserStack.run(["destroy", "--yes", "--skip-preview"]));
       expect(await callsOn("CancelInstanceRefresh", winnerId!)).toBe(0);
       expect(await recorded(winnerStack)).toMatchObject({ id: winnerId, outputs: { status: "SUCCESSFUL" } });
+    });
+  });
+}
+
+/**
+ * A pause then a cancel in the console, each read by `pulumi refresh`, with `wait.until: "started"`:
+ * the refresh records `paused: true`, then CANCELLED; every later `up` succeeds and sends nothing.
+ */
+export function describePauseThenCancel(file: string): void {
+  useEmulator(file);
+  describe("a console pause, refresh, a console cancel, refresh", () => {
+    test("then every up succeeds, sending nothing, and preview shows no change", { timeout: SCENARIO_TIMEOUT_MS }, async () => {
+      await emu.admin.setPace({ mode: "manual" });
+      const { stack } = await freshStack("pause-cancel", { waitUntil: "started" });
+      const up = stack.start(["up", "--yes", "--skip-preview"]);
+      const [, activityId] = await up.waitForOutput(/(asr-\w+): started \(StartInstanceRefresh/);
+      await emu.admin.stepActivity(activityId!);
+      expectOk(await up.result);
+      await emu.admin.consolePause(activityId!);
+      const paused = expectOk(await stack.run(["refresh", "--yes", "--skip-preview"]));
+      expect(paused.output).toContain(`${activityId}: MANUAL_PAUSE outside Pulumi; paused is now true in state`);
+      await emu.admin.consoleCancel(activityId!);
+      const cancelled = expectOk(await stack.run(["refresh", "--yes", "--skip-preview"]));
+      expect(cancelled.output).toContain(`${activityId}: CANCELLED; \`pulumi up\` will not restart it`);
+      for (let i = 0; i < 2; i++) {
+        const next = expectOk(await stack.run(["up", "--yes", "--skip-preview"]));
+        expect(next.output).not.toMatch(/— (Stop|Resume|Cancel|Start)InstanceRefresh/);
+      }
+      expect(await recorded(stack)).toMatchObject({ id: activityId, outputs: { status: "CANCELLED", paused: false } });
+      expect((await emu.admin.requests({ action: "ResumeInstanceRefresh" })).filter((r) => r.params.RefreshActivityId === activityId)).toEqual([]);
+      expectOk(await stack.run(["preview", "--expect-no-changes"]));
     });
   });
 }
