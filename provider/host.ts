@@ -40,7 +40,7 @@ export interface ProviderOptions {
   readonly random?: Random;
   /** @default Date.now */
   readonly now?: () => number;
-  /** Fires when the operation is cancelled. @default the engine's Cancel call (Ctrl-C), see `cancellation.ts` */
+  /** Fires when the operation is cancelled. @default the engine's Cancel call (Ctrl-C), see `hostHooks.ts` */
   readonly cancel?: CancelSignal;
 }
 

@@ -35,6 +35,8 @@ export const MAX_MUTATION_ATTEMPTS = 4;
 export const MUTATION_BASE_DELAY_MS = 200;
 /** Backoff cap between mutation attempts, ms. @default 5000 */
 export const MUTATION_MAX_DELAY_MS = 5000;
+/** Polls of delete between two Stops of an activity that was resumed behind its back. @default 10 */
+export const RESTOP_EVERY_POLLS = 10;
 /** Longest sleep of a wait between two looks at its outage watch, ms (at most a quarter of the outage tolerance). @default 5000 */
 export const WAIT_WAKE_INTERVAL_MS = 5000;
 
@@ -713,9 +715,6 @@ export async function deleteFlow(ctx: FlowContext, target: DeleteTarget): Promis
     await ctx.sleep(pollDelay(ctx));
   }
 }
-
-/** Polls of delete between two Stops of an activity that was resumed behind its back. @default 10 */
-export const RESTOP_EVERY_POLLS = 10;
 
 /** Interval between delete's polls: the poller's. */
 function pollDelay(ctx: FlowContext): number {
