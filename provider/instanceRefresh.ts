@@ -73,7 +73,7 @@ export interface RefreshSettingsArgs {
 
 /** How long `pulumi up` waits. */
 export interface WaitArgs {
-  /** "started": return once the refresh runs; "settled": until it pauses or ends. @default "settled" */
+  /** "started": return once the refresh is past INIT (running, paused or ended); "settled": until it pauses or ends. @default "settled" */
   until?: pulumi.Input<WaitUntil>;
   /** Seconds before giving up; the resource stays in state. @default 3600 */
   timeoutSeconds?: pulumi.Input<number>;
@@ -104,7 +104,14 @@ export interface InstanceRefreshArgs {
   wait?: pulumi.Input<WaitArgs>;
   /** Overrides the provider's region (tencentcloud:region / TENCENTCLOUD_REGION). */
   region?: pulumi.Input<string>;
-  /** Manage an existing activity of the group instead of starting one (dynamic resources cannot be imported). */
+  /**
+   * Manage an existing activity of the group instead of starting one (dynamic resources cannot be
+   * imported). A refresh already running on the group is never taken over without it, not even one
+   * with this resource's exact settings: the error names it, and this input takes it over on purpose
+   * (also the recovery after a killed `pulumi up`, docs/recovery.md). Removing it after the adoption
+   * is no change.
+   * @example adoptActivityId: "asr-y67t5r4e"
+   */
   adoptActivityId?: pulumi.Input<string>;
 }
 
