@@ -23,4 +23,14 @@ export default tseslint.config(
       "@typescript-eslint/no-misused-promises": "error",
     },
   },
+  {
+    // provider/core is cloud-neutral: no cloud's modules, no cloud SDK (test/provider/layout.test.ts checks the same).
+    files: ["provider/core/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["**/tencentcloud", "**/tencentcloud/**", "tencentcloud-sdk-nodejs", "tencentcloud-sdk-nodejs/**"], message: "provider/core names no cloud: move the code to provider/tencentcloud or inject it." }] },
+      ],
+    },
+  },
 );

@@ -16,7 +16,7 @@ export const ENGINE_BATCHES = 2;
 export const ENGINE_SECONDS_PER_BATCH = 10;
 /** Goal: InstanceRefresh / no-op ≤ this. */
 export const ENGINE_GOAL_RATIO = 1.2;
-/** The provider's per-action request cap (provider/client/rateLimit.ts), requests/s — sets a floor on `up`. */
+/** The provider's per-action request cap (provider/core/rateLimit.ts), requests/s — sets a floor on `up`. */
 export const PROVIDER_REQUESTS_PER_SECOND = 18;
 
 export const engineOverhead: FigureRunner = async (log) => {

@@ -5,15 +5,15 @@
  * to production, not just property names: for an in-place update, the API call `pulumi up` will
  * send, decided by the provider's own code from the status recorded in state.
  */
-import { tryNormalize } from "../provider/check";
-import { forecastUpdate, type RecordedActivity, type UpdateForecast } from "../provider/plannedCalls";
-import { batchSizes } from "../provider/settings";
-import { BRIDGED_START_INSTANCE_REFRESH_TYPE, INSTANCE_REFRESH_TYPE } from "../provider/tokens";
+import { tryNormalize } from "../provider/tencentcloud/check";
+import { forecastUpdate, type RecordedActivity, type UpdateForecast } from "../provider/tencentcloud/plannedCalls";
+import { batchSizes } from "../provider/tencentcloud/settings";
+import { BRIDGED_START_INSTANCE_REFRESH_TYPE, INSTANCE_REFRESH_TYPE } from "../provider/tencentcloud/tokens";
 import type { PlannedStep, PlannedViolation, PreviewRecord } from "./preview";
 
 /**
  * What a merge does to one refresh. For an in-place update of an InstanceRefresh, the action is what
- * `pulumi up` will send, forecast by the provider's own decision code (`provider/plannedCalls.ts`)
+ * `pulumi up` will send, forecast by the provider's own decision code (`provider/tencentcloud/plannedCalls.ts`)
  * from the status recorded in state: `pause` (StopInstanceRefresh), `resume` / `retry` /
  * `skip-failed` / `approve` (ResumeInstanceRefresh from MANUAL_PAUSE, FAILED_PAUSE with RETRY or
  * CONTINUE, an approved AUTO_PAUSE), `wait` (nothing sent, waits for the running refresh) or `none`.

@@ -4,7 +4,7 @@
  * (`instance-refresh-batch-number-within-group`, the API's BatchNumberTooLarge rule, caught at preview).
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { MIN_BATCH_NUMBER, PROPERTY, validateAgainstGroup } from "../provider/settings";
+import { MIN_BATCH_NUMBER, PROPERTY, validateAgainstGroup } from "../provider/tencentcloud/settings";
 import { CONFIG_DEFAULTS, CONFIG_SCHEMAS, readConfig } from "./config";
 import { resolveGroupSize } from "./groupSize";
 import { knownInteger } from "./resources";

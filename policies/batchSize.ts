@@ -2,7 +2,7 @@
  * How much of the group one batch takes out at once: `instance-refresh-max-batch-size`.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { batchSizes } from "../provider/settings";
+import { batchSizes } from "../provider/tencentcloud/settings";
 import { CONFIG_DEFAULTS, CONFIG_SCHEMAS, PERCENT, readConfig } from "./config";
 import { resolveGroupSize } from "./groupSize";
 import { knownInteger } from "./resources";

@@ -16,7 +16,7 @@ import {
   MIN_BATCH_NUMBER,
   type BatchPause,
   type FailProcess,
-} from "../provider/settings";
+} from "../provider/tencentcloud/settings";
 
 /** Fewest batches a refresh may use: with one batch the whole group is reinstalled at once. */
 export const DEFAULT_MIN_BATCH_NUMBER = 2;

@@ -4,7 +4,7 @@
  * instances out of service (`instance-refresh-surge-on-reset`).
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { PROPERTY, batchSizes, validateAgainstGroup, type RefreshMode } from "../provider/settings";
+import { PROPERTY, batchSizes, validateAgainstGroup, type RefreshMode } from "../provider/tencentcloud/settings";
 import { CONFIG_DEFAULTS, CONFIG_SCHEMAS, readConfig } from "./config";
 import { resolveGroupSize } from "./groupSize";
 import { isUnknown, knownInteger } from "./resources";

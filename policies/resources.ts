@@ -18,9 +18,9 @@ import {
   BRIDGED_SCALING_GROUP_TYPE as SCALING_GROUP_TYPE,
   BRIDGED_START_INSTANCE_REFRESH_TYPE as BRIDGED_REFRESH_TYPE,
   INSTANCE_REFRESH_TYPE,
-} from "../provider/tokens";
+} from "../provider/tencentcloud/tokens";
 
-// The type tokens, defined once in provider/tokens.ts, under the names the pack's modules use.
+// The type tokens, defined once in provider/tencentcloud/tokens.ts, under the names the pack's modules use.
 export { BRIDGED_REFRESH_TYPE, INSTANCE_REFRESH_TYPE, SCALING_GROUP_TYPE };
 
 /** Short names of the two refresh types, used in messages. */

@@ -4,7 +4,7 @@
  * and a pause after the first batch in production (`instance-refresh-production-pause`).
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import type { BatchPause, FailProcess } from "../provider/settings";
+import type { BatchPause, FailProcess } from "../provider/tencentcloud/settings";
 import { CONFIG_DEFAULTS, CONFIG_SCHEMAS, PolicyConfigError, patternProblem, readConfig, type ProductionPauseConfig } from "./config";
 import { findScalingGroup } from "./groupSize";
 import { isUnknown, knownString, stackFromUrn } from "./resources";

@@ -1,10 +1,10 @@
 /**
  * `instance-refresh-valid-settings`: the provider's own validation (`validateInputs` in
- * `provider/settings.ts`) as a policy, so a policy and the provider never disagree on what is
+ * `provider/tencentcloud/settings.ts`) as a policy, so a policy and the provider never disagree on what is
  * valid, and the bridged StartInstanceRefresh gets the same checks.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { validateInputs } from "../provider/settings";
+import { validateInputs } from "../provider/tencentcloud/settings";
 import { CONFIG_SCHEMAS } from "./config";
 import { isUnknown } from "./resources";
 import { validateRefresh } from "./validate";

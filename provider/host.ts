@@ -1,24 +1,24 @@
 /**
  * The provider implementation the serialized shim loads from node_modules
  * (`pulumi-instance-refresh/dist/provider/host`). It holds the configuration and credentials in
- * memory, one client and one shared poller per region, and delegates the flows to `lifecycle.ts`.
+ * memory, one client and one shared poller per region, and delegates the flows to `tencentcloud/lifecycle.ts`.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { CancelSignal } from "./cancellation";
-import { createAutoScalingClient, type AutoScalingClient, type Transport } from "./client/client";
-import { isAuthFailure } from "./client/errors";
-import { RateLimiter } from "./client/rateLimit";
-import { realSleep, RetryStrategy, type Random, type RetryOptions, type Sleep } from "./client/retry";
-import { PROVIDER_KEY, checkInputs, diffInputs, pickInputs, tryNormalize } from "./check";
-import { missingCredentialsMessage, missingRegionMessage, resolveConfig, type ProviderConfig } from "./config";
-import { engineLogger } from "./engineLog";
-import { InstanceRefreshFailure, InstanceRefreshRejected } from "./errors";
-import { engineCancelSignal } from "./hostHooks";
-import { createFlow, deleteFlow, readFlow, updateFlow, type FlowContext } from "./lifecycle";
-import { createLookups } from "./lookups";
-import { guardAgainstOrphaning } from "./orphanGuard";
-import { RefreshPoller } from "./poller";
-import { DEFAULT_WAIT_TIMEOUT_SECONDS, normalizeInputs, validateInputs, type InstanceRefreshInputs, type NormalizedInputs } from "./settings";
+import type { CancelSignal } from "./core/cancellation";
+import { createAutoScalingClient, type AutoScalingClient, type Transport } from "./tencentcloud/client/client";
+import { isAuthFailure } from "./tencentcloud/client/errors";
+import { RateLimiter } from "./core/rateLimit";
+import { realSleep, RetryStrategy, type Random, type RetryOptions, type Sleep } from "./tencentcloud/client/retry";
+import { PROVIDER_KEY, checkInputs, diffInputs, pickInputs, tryNormalize } from "./tencentcloud/check";
+import { missingCredentialsMessage, missingRegionMessage, resolveConfig, type ProviderConfig } from "./tencentcloud/config";
+import { engineLogger } from "./core/engineLog";
+import { InstanceRefreshFailure, InstanceRefreshRejected } from "./tencentcloud/errors";
+import { engineCancelSignal } from "./core/hostHooks";
+import { createFlow, deleteFlow, readFlow, updateFlow, type FlowContext } from "./tencentcloud/lifecycle";
+import { createLookups } from "./tencentcloud/lookups";
+import { guardAgainstOrphaning } from "./core/orphanGuard";
+import { RefreshPoller } from "./tencentcloud/poller";
+import { DEFAULT_WAIT_TIMEOUT_SECONDS, normalizeInputs, validateInputs, type InstanceRefreshInputs, type NormalizedInputs } from "./tencentcloud/settings";
 
 /** Options of {@link createProvider}; all optional, for tests and embedding. */
 export interface ProviderOptions {
@@ -31,7 +31,7 @@ export interface ProviderOptions {
   /** Replaces the SDK transport (tests). */
   readonly transport?: (region: string, config: ProviderConfig) => Transport;
   /** Retry tuning of the reads. */
-  readonly retry?: Omit<RetryOptions, "sleep" | "random">;
+  readonly retry?: Omit<RetryOptions, "sleep" | "random" | "classify">;
   /** Per-action rate limiter shared by every client of this provider. @default one per provider */
   readonly limiter?: RateLimiter;
   /** @default realSleep */
@@ -40,7 +40,7 @@ export interface ProviderOptions {
   readonly random?: Random;
   /** @default Date.now */
   readonly now?: () => number;
-  /** Fires when the operation is cancelled. @default the engine's Cancel call (Ctrl-C), see `hostHooks.ts` */
+  /** Fires when the operation is cancelled. @default the engine's Cancel call (Ctrl-C), see `core/hostHooks.ts` */
   readonly cancel?: CancelSignal;
 }
 

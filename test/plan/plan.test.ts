@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parsePreview, renderPlan, rolloutChanges } from "../../plan";
-import { INSTANCE_REFRESH_TYPE } from "../../provider/tokens";
+import { INSTANCE_REFRESH_TYPE } from "../../provider/tencentcloud/tokens";
 
 const URN = "urn:pulumi:dev::quickstart::pulumi-nodejs:dynamic/tencentcloud:InstanceRefresh::web-rollout";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Batcher } from "../../provider/batcher";
+import { Batcher } from "../../provider/core/batcher";
 
 describe("Batcher", () => {
   it("answers keys asked for together with one call", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { UNKNOWN_VALUE, checkInputs, diffInputs } from "../../provider/check";
-import { resolveConfig } from "../../provider/config";
-import { normalizeInputs } from "../../provider/settings";
+import { UNKNOWN_VALUE, checkInputs, diffInputs } from "../../provider/tencentcloud/check";
+import { resolveConfig } from "../../provider/tencentcloud/config";
+import { normalizeInputs } from "../../provider/tencentcloud/settings";
 import { baseline, withRolling } from "./helpers";
 
 const ID = "asr-00000001";

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach } from "vitest";
 /** Shared setup of the provider's integration tests: an emulator, a provider pointed at it, a baseline input. */
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { CancelSignal } from "../../provider/cancellation";
-import { createSdkTransport, type Transport } from "../../provider/client/client";
+import { CancelSignal } from "../../provider/core/cancellation";
+import { createSdkTransport, type Transport } from "../../provider/tencentcloud/client/client";
 import { createProvider, type InstanceRefreshProvider } from "../../provider/host";
-import type { InstanceRefreshInputs } from "../../provider/settings";
+import type { InstanceRefreshInputs } from "../../provider/tencentcloud/settings";
 
 /** Group of the default fixture with 5 IN_SERVICE instances. */
 export const GROUP = "asg-9dn1a5y6";

@@ -4,8 +4,8 @@
  */
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { engineLogger } from "../../provider/engineLog";
-import { currentUrn, engineCancelSignal } from "../../provider/hostHooks";
+import { engineLogger } from "../../provider/core/engineLog";
+import { currentUrn, engineCancelSignal } from "../../provider/core/hostHooks";
 
 const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 const grpc = require(require.resolve("@grpc/grpc-js", { paths: [sdk] }));

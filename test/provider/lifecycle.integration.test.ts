@@ -3,10 +3,10 @@
  */
 import { describe, expect, test } from "vitest";
 import * as http from "node:http";
-import { InstanceRefreshFailure } from "../../provider/errors";
-import { createSdkTransport } from "../../provider/client/client";
+import { InstanceRefreshFailure } from "../../provider/tencentcloud/errors";
+import { createSdkTransport } from "../../provider/tencentcloud/client/client";
 import { createProvider } from "../../provider/host";
-import type { InstanceRefreshInputs } from "../../provider/settings";
+import type { InstanceRefreshInputs } from "../../provider/tencentcloud/settings";
 import { GROUP, OTHER_GROUP, POLL_MS, REGION, baseline, eventually, withRolling, requestCount, useHarness } from "./helpers";
 
 const h = useHarness();

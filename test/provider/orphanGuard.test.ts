@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { engineAddress } from "../../provider/orphanGuard";
+import { engineAddress } from "../../provider/core/orphanGuard";
 
 describe("engineAddress", () => {
   it("finds the engine address the dynamic-provider host was started with", () => {

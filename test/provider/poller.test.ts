@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import type { RefreshActivity } from "tencentcloud-sdk-nodejs/tencentcloud/services/as/v20180419/as_models";
-import { MAX_IDS_PER_DESCRIBE, RefreshPoller } from "../../provider/poller";
+import { MAX_IDS_PER_DESCRIBE, RefreshPoller } from "../../provider/tencentcloud/poller";
 
 /** A fake API: activities by id, each call recorded. */
 function fakeClient(activities: Map<string, RefreshActivity>) {

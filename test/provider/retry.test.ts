@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
-import { TencentCloudApiError, TRANSPORT_ERROR_CODE, classifyCode, fromSdkError } from "../../provider/client/errors";
-import { API_LIMIT_PER_SECOND, DEFAULT_LIMIT_PER_SECOND, RateLimiter } from "../../provider/client/rateLimit";
-import { INITIAL_RETRY_TOKENS, NO_RETRY_INCREMENT, RETRY_COST, RetryQuota, RetryStrategy, TIMEOUT_RETRY_COST, backoffDelay } from "../../provider/client/retry";
-import { makeRedactor, parseEndpoint } from "../../provider/client/client";
+import { TencentCloudApiError, TRANSPORT_ERROR_CODE, classifyCode, fromSdkError } from "../../provider/tencentcloud/client/errors";
+import { API_LIMIT_PER_SECOND, DEFAULT_LIMIT_PER_SECOND, RateLimiter } from "../../provider/core/rateLimit";
+import { INITIAL_RETRY_TOKENS, NO_RETRY_INCREMENT, RETRY_COST, RetryQuota, RetryStrategy, TIMEOUT_RETRY_COST, backoffDelay } from "../../provider/tencentcloud/client/retry";
+import { makeRedactor, parseEndpoint } from "../../provider/tencentcloud/client/client";
 
 const apiError = (code: string) => new TencentCloudApiError({ action: "DescribeRefreshActivities", code, message: "x" });
 

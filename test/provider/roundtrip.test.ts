@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { shimProvider, INSTANCE_REFRESH_TYPE } from "../../provider/instanceRefresh";
+import { shimProvider, INSTANCE_REFRESH_TYPE } from "../../provider/tencentcloud/instanceRefresh";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { GROUP, REGION } from "./helpers";
 

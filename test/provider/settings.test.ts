@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { batchSizes, normalizeInputs, validateAgainstGroup, validateInputs, type InstanceRefreshInputs } from "../../provider/settings";
+import { batchSizes, normalizeInputs, validateAgainstGroup, validateInputs, type InstanceRefreshInputs } from "../../provider/tencentcloud/settings";
 
 const UNKNOWN = Symbol("unknown");
 const isUnknown = (value: unknown) => value === UNKNOWN;

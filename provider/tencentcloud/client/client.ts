@@ -6,7 +6,7 @@
 import type * as http from "node:http";
 import type * as Models from "tencentcloud-sdk-nodejs/tencentcloud/services/as/v20180419/as_models";
 import { fromSdkError } from "./errors";
-import { RateLimiter } from "./rateLimit";
+import { RateLimiter } from "../../core/rateLimit";
 import { RetryStrategy, type RetryOptions } from "./retry";
 
 /** The SDK module this client loads (AS only: ~60 ms instead of ~360 ms for the whole SDK). */

@@ -1,5 +1,5 @@
 /**
- * The provider's per-resource reads, coalesced across resources (see `batcher.ts`): activities by
+ * The provider's per-resource reads, coalesced across resources (see `core/batcher.ts`): activities by
  * id (up to 100 per DescribeRefreshActivities), groups by id (up to 100 per
  * DescribeAutoScalingGroups) and the refreshes in flight on a group (up to 5 groups per filtered
  * DescribeRefreshActivities, the API's limit of values per filter).
@@ -7,8 +7,8 @@
 import type { AutoScalingGroup, RefreshActivity } from "tencentcloud-sdk-nodejs/tencentcloud/services/as/v20180419/as_models";
 import type { AutoScalingClient } from "./client/client";
 import { NON_TERMINAL_STATUSES } from "./activity";
-import { Batcher } from "./batcher";
-import type { RateLimiter } from "./client/rateLimit";
+import { Batcher } from "../core/batcher";
+import type { RateLimiter } from "../core/rateLimit";
 
 /** Most ids one DescribeRefreshActivities or DescribeAutoScalingGroups takes (also their largest `Limit`). */
 export const PAGE_SIZE = 100;

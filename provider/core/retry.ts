@@ -2,8 +2,10 @@
  * Retries with capped exponential backoff, full jitter and a shared retry quota, after
  * smithy-typescript's standard retry strategy. Only idempotent reads go through {@link RetryStrategy.run};
  * mutating calls are re-sent by the provider only after it checked the activity's state.
+ *
+ * Cloud-neutral: which errors are retryable, and how, is told by the `classify` function each
+ * cloud's client passes in.
  */
-import { TencentCloudApiError, classifyError, type ErrorKind } from "./errors";
 
 /** Attempts per call, the first included. @default 5 */
 export const DEFAULT_MAX_ATTEMPTS = 5;
@@ -31,11 +33,30 @@ export type Sleep = (ms: number) => Promise<void>;
 /** Returns a number in [0, 1). Injectable so tests are deterministic. */
 export type Random = () => number;
 
+/** How an error is retried: `throttling` and `transient` are, `client` (or any other failure) is not. */
+export type RetryErrorKind = "throttling" | "transient" | "client";
+
+/** What a {@link RetryClassify} function tells about a thrown value. */
+export interface RetryClassification {
+  readonly kind: RetryErrorKind;
+  /** The request timed out: its retry costs {@link TIMEOUT_RETRY_COST}, as after throttling. */
+  readonly timedOut?: boolean;
+}
+
+/**
+ * Classifies what a call threw. It returns a kind other than `client` only for errors of the
+ * client's own error type (`E` of {@link RetryStrategy}); anything else, a bug, is `client`.
+ * @example const classify: RetryClassify = (e) => (e instanceof MyApiError ? { kind: e.kind, timedOut: e.timedOut } : { kind: "client" });
+ */
+export type RetryClassify = (error: unknown) => RetryClassification;
+
 /** The real {@link Sleep}. */
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Options of {@link RetryStrategy}; every field is optional. */
-export interface RetryOptions {
+/** Options of {@link RetryStrategy}; every field but `classify` is optional. */
+export interface RetryOptions<E = unknown> {
+  /** Which errors are retried, and at what cost. */
+  readonly classify: RetryClassify;
   /** @default DEFAULT_MAX_ATTEMPTS */
   readonly maxAttempts?: number;
   /** @default DEFAULT_BASE_DELAY_MS */
@@ -51,7 +72,7 @@ export interface RetryOptions {
   /** @default Math.random */
   readonly random?: Random;
   /** Called before each retry (for logs and tests). */
-  readonly onRetry?: (info: { attempt: number; delayMs: number; error: TencentCloudApiError }) => void;
+  readonly onRetry?: (info: { attempt: number; delayMs: number; error: E }) => void;
 }
 
 /**
@@ -92,10 +113,10 @@ export class RetryQuota {
 /**
  * Runs idempotent calls, retrying throttling and transient errors.
  * @example
- * const retry = new RetryStrategy({ sleep: async () => {}, random: () => 0.5 });
+ * const retry = new RetryStrategy({ classify, sleep: async () => {}, random: () => 0.5 });
  * await retry.run(() => client.describe(...));
  */
-export class RetryStrategy {
+export class RetryStrategy<E = unknown> {
   readonly quota: RetryQuota;
   private readonly maxAttempts: number;
   private readonly baseDelayMs: number;
@@ -103,9 +124,10 @@ export class RetryStrategy {
   private readonly maxDelayMs: number;
   private readonly sleep: Sleep;
   private readonly random: Random;
-  private readonly onRetry?: RetryOptions["onRetry"];
+  private readonly classify: RetryClassify;
+  private readonly onRetry?: RetryOptions<E>["onRetry"];
 
-  constructor(options: RetryOptions = {}) {
+  constructor(options: RetryOptions<E>) {
     this.maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) {
       throw new RangeError(`maxAttempts must be an integer >= 1; got ${options.maxAttempts}`);
@@ -116,11 +138,12 @@ export class RetryStrategy {
     this.quota = new RetryQuota(options.retryTokens ?? INITIAL_RETRY_TOKENS);
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
+    this.classify = options.classify;
     this.onRetry = options.onRetry;
   }
 
   /** Delay before retry number `attempt` (0-based) after an error of `kind`. */
-  delayFor(kind: ErrorKind, attempt: number): number {
+  delayFor(kind: RetryErrorKind, attempt: number): number {
     const base = kind === "throttling" ? this.throttlingBaseDelayMs : this.baseDelayMs;
     return backoffDelay(attempt, base, this.maxDelayMs, this.random);
   }
@@ -134,14 +157,14 @@ export class RetryStrategy {
         this.quota.release(lastCost || NO_RETRY_INCREMENT);
         return result;
       } catch (error) {
-        const kind = classifyError(error);
-        if (kind === "client" || !(error instanceof TencentCloudApiError)) throw error;
+        const { kind, timedOut } = this.classify(error);
+        if (kind === "client") throw error;
         if (attempt + 1 >= this.maxAttempts) throw error;
-        const cost = kind === "throttling" || error.timedOut ? TIMEOUT_RETRY_COST : RETRY_COST;
+        const cost = kind === "throttling" || timedOut ? TIMEOUT_RETRY_COST : RETRY_COST;
         if (!this.quota.acquire(cost)) throw error;
         lastCost = cost;
         const delayMs = this.delayFor(kind, attempt);
-        this.onRetry?.({ attempt: attempt + 1, delayMs, error });
+        this.onRetry?.({ attempt: attempt + 1, delayMs, error: error as E });
         await this.sleep(delayMs);
       }
     }

@@ -1,13 +1,13 @@
 /**
  * The create / update / read / delete flows over one region's client: start or adopt an activity,
  * converge on the desired pause state, wait, and report the outcome. The provider object in
- * `host.ts` only resolves inputs and configuration and calls these.
+ * `provider/host.ts` only resolves inputs and configuration and calls these.
  */
 import type { RefreshActivity } from "tencentcloud-sdk-nodejs/tencentcloud/services/as/v20180419/as_models";
-import type { CancelSignal } from "./cancellation";
+import type { CancelSignal } from "../core/cancellation";
 import type { AutoScalingClient } from "./client/client";
 import { TencentCloudApiError, classifyError, hasCode } from "./client/errors";
-import { backoffDelay, type Random, type Sleep } from "./client/retry";
+import { backoffDelay, type Random, type Sleep } from "../core/retry";
 import {
   ACTIVE_STATUSES,
   FAILURE_STATUSES,
@@ -24,7 +24,7 @@ import {
 } from "./activity";
 import { InstanceRefreshFailure, InstanceRefreshRejected } from "./errors";
 import { MAX_PAGES, PAGE_SIZE, type Lookups } from "./lookups";
-import { OutageWatch } from "./outage";
+import { OutageWatch } from "../core/outage";
 import type { PollEvent, RefreshPoller } from "./poller";
 import { PROPERTY, validateAgainstGroup, type NormalizedInputs } from "./settings";
 import type { InstanceRefreshOutputs } from "./types";

@@ -1,23 +1,24 @@
 /**
- * One poller per configured provider: every wait in the process subscribes here, and each interval
- * the poller describes all watched activities in batches of up to 100 ids per
- * DescribeRefreshActivities call, notifying a subscriber only when its activity changed.
+ * The shared poller's machinery, cloud-neutral: every wait in the process subscribes to an id, and
+ * each interval the poller describes all watched ids in chunks (one call of the cloud's `describe`
+ * per chunk), notifying a subscriber only when its activity changed.
  */
-import type { RefreshActivity } from "tencentcloud-sdk-nodejs/tencentcloud/services/as/v20180419/as_models";
-import type { AutoScalingClient } from "./client/client";
-import { realSleep, type Sleep } from "./client/retry";
+import { realSleep, type Sleep } from "./retry";
 
-/** Most ids DescribeRefreshActivities accepts in `RefreshActivityIds` (also its largest `Limit`). */
-export const MAX_IDS_PER_DESCRIBE = 100;
 /** Default poll interval, ms. @default 1000 */
 export const DEFAULT_POLL_INTERVAL_MS = 1000;
 
 /** What a subscriber hears: the activity, `undefined` when the API no longer knows it, or an error. */
-export type PollEvent = { activity: RefreshActivity | undefined; error?: undefined } | { activity?: undefined; error: Error };
+export type PollEvent<A> = { activity: A | undefined; error?: undefined } | { activity?: undefined; error: Error };
 /** A subscriber's callback. */
-export type PollListener = (event: PollEvent) => void;
+export type PollListener<A> = (event: PollEvent<A>) => void;
+/**
+ * Describes one chunk of ids in one API call: the activities found, by id (an id missing from
+ * the map is one the API no longer knows). Throws when the call failed.
+ */
+export type DescribeChunk<A> = (ids: string[]) => Promise<Map<string, A>>;
 
-/** Options of {@link RefreshPoller}. */
+/** Options of {@link SharedPoller}. */
 export interface PollerOptions {
   /** @default DEFAULT_POLL_INTERVAL_MS */
   readonly intervalMs?: number;
@@ -27,20 +28,20 @@ export interface PollerOptions {
   readonly now?: () => number;
 }
 
-interface Watch {
-  readonly listeners: Set<PollListener>;
+interface Watch<A> {
+  readonly listeners: Set<PollListener<A>>;
   /** Fingerprint of the last notified state; undefined before the first notification. */
   last?: string;
 }
 
 /**
- * Shared, batching poller.
+ * Shared, batching poller over a cloud's `describe` call.
  * @example
- * const poller = new RefreshPoller(client, { intervalMs: 1000 });
- * const stop = poller.subscribe("asr-12345678", ({ activity }) => console.log(activity?.Status));
+ * const poller = new SharedPoller(async (ids) => new Map((await api.describe(ids)).map((a) => [a.id, a])), 100, { intervalMs: 1000 });
+ * const stop = poller.subscribe("act-12345678", ({ activity }) => console.log(activity?.status));
  */
-export class RefreshPoller {
-  private readonly watches = new Map<string, Watch>();
+export class SharedPoller<A> {
+  private readonly watches = new Map<string, Watch<A>>();
   private running = false;
   /** Pause between rounds, ms. */
   readonly intervalMs: number;
@@ -48,8 +49,13 @@ export class RefreshPoller {
   private readonly now: () => number;
   private lastAnswerMs: number;
 
+  /**
+   * @param describe one API call for up to `maxIdsPerCall` ids.
+   * @param maxIdsPerCall most ids one `describe` call takes.
+   */
   constructor(
-    private readonly client: Pick<AutoScalingClient, "describeRefreshActivities">,
+    private readonly describe: DescribeChunk<A>,
+    private readonly maxIdsPerCall: number,
     options: PollerOptions = {},
   ) {
     this.intervalMs = options.intervalMs ?? DEFAULT_POLL_INTERVAL_MS;
@@ -76,10 +82,10 @@ export class RefreshPoller {
    * Watches `activityId` until the returned function is called. The listener hears the first
    * state seen and then every change.
    */
-  subscribe(activityId: string, listener: PollListener): () => void {
+  subscribe(activityId: string, listener: PollListener<A>): () => void {
     let watch = this.watches.get(activityId);
     if (!watch) this.watches.set(activityId, (watch = { listeners: new Set() }));
-    const fresh: PollListener = (event) => listener(event);
+    const fresh: PollListener<A> = (event) => listener(event);
     watch.listeners.add(fresh);
     // A new listener hears the current state on the next round even if nothing changed.
     this.pending.add(fresh);
@@ -94,7 +100,7 @@ export class RefreshPoller {
   }
 
   /** Listeners that have not heard anything yet. */
-  private readonly pending = new Set<PollListener>();
+  private readonly pending = new Set<PollListener<A>>();
 
   private start(): void {
     if (this.running) return;
@@ -117,15 +123,14 @@ export class RefreshPoller {
     }
   }
 
-  /** One round: describe every watched id, in chunks of {@link MAX_IDS_PER_DESCRIBE}. */
+  /** One round: describe every watched id, in chunks of `maxIdsPerCall`. */
   async tick(): Promise<void> {
     const ids = [...this.watches.keys()];
-    for (let i = 0; i < ids.length; i += MAX_IDS_PER_DESCRIBE) {
-      const chunk = ids.slice(i, i + MAX_IDS_PER_DESCRIBE);
-      let found: Map<string, RefreshActivity>;
+    for (let i = 0; i < ids.length; i += this.maxIdsPerCall) {
+      const chunk = ids.slice(i, i + this.maxIdsPerCall);
+      let found: Map<string, A>;
       try {
-        const response = await this.client.describeRefreshActivities({ RefreshActivityIds: chunk, Limit: MAX_IDS_PER_DESCRIBE });
-        found = new Map((response.RefreshActivitySet ?? []).map((a) => [a.RefreshActivityId ?? "", a]));
+        found = await this.describe(chunk);
         this.lastAnswerMs = this.now();
       } catch (error) {
         for (const id of chunk) this.notify(id, { error: error instanceof Error ? error : new Error(String(error)) }, true);
@@ -135,7 +140,7 @@ export class RefreshPoller {
     }
   }
 
-  private notify(id: string, event: PollEvent, always: boolean): void {
+  private notify(id: string, event: PollEvent<A>, always: boolean): void {
     const watch = this.watches.get(id);
     if (!watch) return;
     const fingerprint = event.error ? undefined : JSON.stringify(event.activity ?? null);

@@ -5,6 +5,7 @@
  */
 import type { Credentials } from "./client/client";
 import { DEFAULT_ENDPOINT, DEFAULT_REQUEST_TIMEOUT_MS } from "./client/client";
+import { OUTAGE_TOLERANCE_CONFIG_KEY } from "../core/outage";
 import { DEFAULT_POLL_INTERVAL_MS } from "./poller";
 
 /** Stack configuration keys read by `configure`. */
@@ -16,7 +17,7 @@ export const CONFIG_KEYS = {
   endpoint: "instanceRefresh:endpoint",
   pollIntervalMs: "instanceRefresh:pollIntervalMs",
   requestTimeoutMs: "instanceRefresh:requestTimeoutMs",
-  outageToleranceSeconds: "instanceRefresh:outageToleranceSeconds",
+  outageToleranceSeconds: OUTAGE_TOLERANCE_CONFIG_KEY,
 } as const;
 
 /** Environment variables used when the matching config key is not set. */

@@ -3,7 +3,9 @@
  * with retryable errors, says so at intervals, and gives up only after the configured tolerance
  * (`instanceRefresh:outageToleranceSeconds`). The refresh itself goes on in the cloud meanwhile.
  */
-import { CONFIG_KEYS } from "./config";
+
+/** The stack config key of the tolerance, named in the give-up message. */
+export const OUTAGE_TOLERANCE_CONFIG_KEY = "instanceRefresh:outageToleranceSeconds";
 
 /** Silence (no answer from the API) that counts as an outage, ms; at most a quarter of the tolerance. @default 10000 */
 export const OUTAGE_NOTICE_AFTER_MS = 10_000;
@@ -71,7 +73,7 @@ export class OutageWatch {
     const why = this.lastError ? ` (last error: ${this.lastError.message})` : " (no answer)";
     if (silentMs >= this.options.toleranceMs) {
       throw this.options.giveUp(
-        `the API did not answer for ${seconds(silentMs)} s${why}, more than ${CONFIG_KEYS.outageToleranceSeconds} (${seconds(this.options.toleranceMs)} s)`,
+        `the API did not answer for ${seconds(silentMs)} s${why}, more than ${OUTAGE_TOLERANCE_CONFIG_KEY} (${seconds(this.options.toleranceMs)} s)`,
       );
     }
     if (silentMs < this.noticeAfterMs) return;

@@ -48,7 +48,7 @@ export function engineCancelSignal(): CancelSignal {
 /**
  * The URN of the resource the engine's current Create / Read / Update / Delete call is about, in
  * code running on behalf of that call (undefined elsewhere, or without the hook).
- * @example currentUrn() // "urn:pulumi:dev::app::pulumi-nodejs:dynamic/tencentcloud:InstanceRefresh::web"
+ * @example currentUrn() // "urn:pulumi:dev::app::pulumi-nodejs:dynamic/<module>:<Type>::web"
  */
 export function currentUrn(): string | undefined {
   return urns.getStore();
