@@ -11,7 +11,7 @@
 export const DEFAULT_MAX_ATTEMPTS = 5;
 /** Backoff base after a transient error, ms. @default 100 */
 export const DEFAULT_BASE_DELAY_MS = 100;
-/** Backoff base after throttling (RequestLimitExceeded), ms: throttling needs a longer pause. @default 500 */
+/** Backoff base after throttling, ms: throttling needs a longer pause. @default 500 */
 export const THROTTLING_BASE_DELAY_MS = 500;
 /** Largest backoff, ms. @default 20000 */
 export const MAX_DELAY_MS = 20_000;
