@@ -116,7 +116,8 @@ describe("API outages during a wait", () => {
     const failure = (await rejectionOf(creating)) as InstanceRefreshFailure;
     expect(failure).toBeInstanceOf(InstanceRefreshFailure);
     expect(failure.id).toBe(id);
-    expect(failure.message).toMatch(new RegExp(`^${GROUP} ${id}: stopped waiting for ${id}: the API did not answer for \\d+ s \\(last error: .*InternalError`));
+    // The last error is named once the client's own retries gave up; on a slow machine the tolerance may run out first.
+    expect(failure.message).toMatch(new RegExp(`^${GROUP} ${id}: stopped waiting for ${id}: the API did not answer for \\d+ s \\((last error: .*InternalError.*|no answer)\\)`));
     expect(failure.message).toContain("instanceRefresh:outageToleranceSeconds (1 s)");
     expect(failure.message).toContain("run `pulumi up` again once the API answers");
     expect(await requestCount(h, "CancelInstanceRefresh")).toBe(0);
