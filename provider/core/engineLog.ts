@@ -5,7 +5,7 @@
  * (`hostHooks.ts`), so `pulumi up` shows it under that InstanceRefresh; without a URN or an engine
  * to talk to, it writes to the console as before.
  */
-import * as path from "node:path";
+import { requireFromHostSdk } from "./hostSdk";
 import { currentUrn } from "./hostHooks";
 import { engineAddress } from "./orphanGuard";
 
@@ -63,10 +63,9 @@ function connect(argv: readonly string[]): EngineModules | null {
   const address = engineAddress(argv);
   if (!address) return null;
   try {
-    const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-    const grpc = require(require.resolve("@grpc/grpc-js", { paths: [sdk] }));
-    const services = require(path.join(sdk, "proto", "engine_grpc_pb.js"));
-    const messages = require(path.join(sdk, "proto", "engine_pb.js"));
+    const grpc = requireFromHostSdk<{ credentials: { createInsecure(): unknown } }>("@grpc/grpc-js");
+    const services = requireFromHostSdk<{ EngineClient: new (address: string, credentials: unknown) => EngineModules["client"] }>("@pulumi/pulumi/proto/engine_grpc_pb");
+    const messages = requireFromHostSdk<{ LogRequest: new () => ReturnType<EngineModules["request"]>; LogSeverity: { INFO: number } }>("@pulumi/pulumi/proto/engine_pb");
     const client = new services.EngineClient(`${address.host}:${address.port}`, grpc.credentials.createInsecure());
     return { client, request: () => new messages.LogRequest(), info: messages.LogSeverity.INFO };
   } catch {

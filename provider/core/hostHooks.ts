@@ -10,7 +10,7 @@
  *   of that call, so progress lines can be attached to the resource; without the hook, it is undefined.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import * as path from "node:path";
+import { requireFromHostSdk } from "./hostSdk";
 import { CancelSignal } from "./cancellation";
 
 /** The gRPC method the engine calls on the first Ctrl-C. */
@@ -81,9 +81,7 @@ function installHooks(cancel: CancelSignal): void {
 /** The prototype of the grpc-js `Server` that the installed `@pulumi/pulumi` (the host) uses, if any. */
 function grpcServerPrototype(): GrpcServerPrototype | undefined {
   try {
-    const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-    const grpc = require(require.resolve("@grpc/grpc-js", { paths: [sdk] })) as { Server?: { prototype: GrpcServerPrototype } };
-    return grpc.Server?.prototype;
+    return requireFromHostSdk<{ Server?: { prototype: GrpcServerPrototype } }>("@grpc/grpc-js").Server?.prototype;
   } catch {
     return undefined;
   }
