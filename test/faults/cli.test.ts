@@ -159,7 +159,7 @@ exports.running = running.map((r) => r.status);
       await whileRunning(killed, waitForRequest(admin, "DescribeRefreshActivities", { count: described + 2 }));
       await killUp(killed);
       // The engine runs plugins in process groups of their own, so the provider host outlives the
-      // killed CLI; it notices the engine is gone and exits by itself (provider/orphanGuard.ts).
+      // killed CLI; it notices the engine is gone and exits by itself (provider/core/orphanGuard.ts).
       const hostsGone = Date.now() + ORPHAN_EXIT_WITHIN_MS;
       const hosts = () => processesOf(stack.work.homeDir).filter((p) => p.cmdline.includes("dynamic-provider"));
       while (hosts().length > 0 && Date.now() < hostsGone) await new Promise((r) => setTimeout(r, 250));
