@@ -9,6 +9,9 @@ import { requireFromHostSdk } from "./hostSdk";
 import { currentUrn } from "./hostHooks";
 import { engineAddress } from "./orphanGuard";
 
+/** How long one line may take to reach the engine before it is written to the fallback instead. */
+export const ENGINE_LOG_DEADLINE_MS = 5_000;
+
 /** A progress logger. */
 export type Log = (line: string) => void;
 
@@ -20,7 +23,7 @@ export interface EngineLog extends Log {
 
 /** The parts of the SDK's generated engine client this module uses. */
 interface EngineModules {
-  readonly client: { log(request: unknown, callback: (error: Error | null) => void): void };
+  readonly client: { log(request: unknown, options: { deadline: number }, callback: (error: Error | null) => void): void };
   readonly request: () => {
     setSeverity(value: number): unknown;
     setMessage(value: string): unknown;
@@ -36,7 +39,8 @@ interface EngineModules {
  */
 export function engineLogger(fallback: Log = (line) => console.log(line), argv: readonly string[] = process.argv): EngineLog {
   let engine: EngineModules | undefined | null;
-  const pending = new Set<Promise<void>>();
+  // One line at a time: the engine handles concurrent Log calls in any order, and progress must read in order.
+  let delivered: Promise<void> = Promise.resolve();
   const log = (line: string): void => {
     const urn = currentUrn();
     if (urn && engine === undefined) engine = connect(argv);
@@ -46,16 +50,16 @@ export function engineLogger(fallback: Log = (line) => console.log(line), argv: 
     request.setMessage(line);
     request.setUrn(urn);
     const client = engine.client;
-    const sent = new Promise<void>((resolve) =>
-      client.log(request, (error) => {
-        if (error) fallback(line);
-        resolve();
-      }),
-    );
-    pending.add(sent);
-    void sent.then(() => pending.delete(sent));
+    const send = (): Promise<void> =>
+      new Promise<void>((resolve) =>
+        client.log(request, { deadline: Date.now() + ENGINE_LOG_DEADLINE_MS }, (error) => {
+          if (error) fallback(line);
+          resolve();
+        }),
+      );
+    delivered = delivered.then(send);
   };
-  return Object.assign(log, { flush: async () => void (await Promise.all([...pending])) });
+  return Object.assign(log, { flush: () => delivered });
 }
 
 /** A client of the engine's gRPC service, from the SDK the host runs; null when there is none. */

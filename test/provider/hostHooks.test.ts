@@ -57,6 +57,8 @@ describe("host hooks", () => {
 
 describe("engine log", () => {
   const received: Array<{ urn: string; message: string; severity: number }> = [];
+  /** How long the fake engine takes over a line, by its text (a real engine takes concurrent lines in any order). */
+  const slowLines = new Map<string, number>();
   let address = "";
   let engine: { forceShutdown(): void };
 
@@ -64,8 +66,11 @@ describe("engine log", () => {
     engine = new grpc.Server();
     (engine as unknown as { addService(s: unknown, impl: unknown): void }).addService(engineServices.EngineService, {
       log: (c: { request: { getUrn(): string; getMessage(): string; getSeverity(): number } }, callback: (e: null, v: unknown) => void) => {
-        received.push({ urn: c.request.getUrn(), message: c.request.getMessage(), severity: c.request.getSeverity() });
-        callback(null, new empty.Empty());
+        const line = { urn: c.request.getUrn(), message: c.request.getMessage(), severity: c.request.getSeverity() };
+        setTimeout(() => {
+          received.push(line);
+          callback(null, new empty.Empty());
+        }, slowLines.get(line.message) ?? 0);
       },
     });
     const port = await new Promise<number>((resolve, reject) =>
@@ -94,6 +99,20 @@ describe("engine log", () => {
       { urn: URN, message: "asg-9dn1a5y6 asr-y67t5r4e: batch 1/3 RUNNING — 0/5 instances done, 0 failed", severity: engineMessages.LogSeverity.INFO },
     ]);
     expect(fallback).toEqual(["not about a resource"]);
+  });
+
+  test("lines reach the engine in the order they were written, even when the engine is slow to take one", async () => {
+    received.length = 0;
+    slowLines.set("asr-y67t5r4e: started", 50);
+    const log = engineLogger(() => undefined, ["node", "dynamic-provider", address]);
+    const server = serverWith("/pulumirpc.ResourceProvider/Create", (_call, callback) => {
+      log("asr-y67t5r4e: started");
+      log("asr-y67t5r4e: batch 1/1 SUCCESSFUL");
+      callback(null, {});
+    });
+    await call(server, "/pulumirpc.ResourceProvider/Create", URN);
+    await log.flush();
+    expect(received.map((line) => line.message)).toEqual(["asr-y67t5r4e: started", "asr-y67t5r4e: batch 1/1 SUCCESSFUL"]);
   });
 
   test("a line the engine does not take goes to the fallback", async () => {
