@@ -116,7 +116,7 @@ function describeChange(urn: string, steps: PlannedStep[]): RolloutChange {
       forecast = forecastUpdate(recorded, intent);
       action = classifyForecast(forecast, recorded);
       if (forecast.step.kind === "resume" && keys.length === 0) reasons.push(`status ${forecast.step.reason}`);
-      if (forecast.step.kind === "stop" && keys.length === 0) reasons.push(`status ${recorded.status} and paused is true`);
+      if (forecast.step.kind === "pause" && keys.length === 0) reasons.push(`status ${recorded.status} and paused is true`);
     } else {
       action = "update";
     }

@@ -1,23 +1,27 @@
 /**
  * The provider implementation the serialized shim loads from node_modules
  * (`pulumi-instance-refresh/dist/provider/host`). It holds the configuration and credentials in
- * memory, one client and one shared poller per region, and delegates the flows to `tencentcloud/lifecycle.ts`.
+ * memory, one Tencent backend (client, coalesced reads, shared poller) per region, and runs the
+ * core's flows (`core/lifecycle.ts`, `core/teardown.ts`) over it.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { CancelSignal } from "./core/cancellation";
-import { createAutoScalingClient, type AutoScalingClient, type Transport } from "./tencentcloud/client/client";
+import { createAutoScalingClient, type Transport } from "./tencentcloud/client/client";
 import { isAuthFailure } from "./tencentcloud/client/errors";
 import { RateLimiter } from "./core/rateLimit";
 import { realSleep, RetryStrategy, type Random, type RetryOptions, type Sleep } from "./tencentcloud/client/retry";
 import { PROVIDER_KEY, checkInputs, diffInputs, pickInputs, tryNormalize } from "./tencentcloud/check";
 import { missingCredentialsMessage, missingRegionMessage, resolveConfig, type ProviderConfig } from "./tencentcloud/config";
 import { engineLogger } from "./core/engineLog";
-import { InstanceRefreshFailure, InstanceRefreshRejected } from "./tencentcloud/errors";
+import { InstanceRefreshFailure, InstanceRefreshRejected } from "./core/errors";
 import { engineCancelSignal } from "./core/hostHooks";
-import { createFlow, deleteFlow, readFlow, updateFlow, type FlowContext } from "./tencentcloud/lifecycle";
-import { createLookups } from "./tencentcloud/lookups";
+import type { FlowContext } from "./core/context";
+import { createFlow, readFlow, updateFlow } from "./core/lifecycle";
+import { deleteFlow } from "./core/teardown";
+import { createTencentBackend } from "./tencentcloud/backend";
+import type { RefreshActivity } from "tencentcloud-sdk-nodejs/tencentcloud/services/as/v20180419/as_models";
+import type { InstanceRefreshOutputs } from "./tencentcloud/types";
 import { guardAgainstOrphaning } from "./core/orphanGuard";
-import { RefreshPoller } from "./tencentcloud/poller";
 import { DEFAULT_WAIT_TIMEOUT_SECONDS, normalizeInputs, validateInputs, type InstanceRefreshInputs, type NormalizedInputs } from "./tencentcloud/settings";
 
 /** Options of {@link createProvider}; all optional, for tests and embedding. */
@@ -44,6 +48,9 @@ export interface ProviderOptions {
   readonly cancel?: CancelSignal;
 }
 
+/** The flows' context of one region. */
+type TencentFlowContext = FlowContext<RefreshActivity, NormalizedInputs, InstanceRefreshOutputs>;
+
 /** A dynamic provider with every method defined. */
 export type InstanceRefreshProvider = Required<pulumi.dynamic.ResourceProvider>;
 
@@ -65,21 +72,21 @@ export function createProvider(options: ProviderOptions = {}): InstanceRefreshPr
   const limiter = options.limiter ?? processLimiter;
   const cancel = options.cancel ?? engineCancelSignal();
   let config: ProviderConfig | undefined;
-  const regions = new Map<string, FlowContext>();
+  const regions = new Map<string, TencentFlowContext>();
 
   const currentConfig = (): ProviderConfig => {
     config ??= { ...resolveConfig(() => undefined, options.env ?? process.env), ...stripUndefined(options.config ?? {}) };
     return config;
   };
 
-  const contextFor = (region: string | undefined): FlowContext => {
+  const contextFor = (region: string | undefined): TencentFlowContext => {
     const cfg = currentConfig();
     const resolved = region ?? cfg.region;
     if (!resolved) throw new Error(missingRegionMessage());
     const existing = regions.get(resolved);
     if (existing) return existing;
     if (!cfg.credentials) throw new Error(missingCredentialsMessage());
-    const client: AutoScalingClient = createAutoScalingClient({
+    const client = createAutoScalingClient({
       credentials: cfg.credentials,
       region: resolved,
       endpoint: cfg.endpoint,
@@ -88,11 +95,10 @@ export function createProvider(options: ProviderOptions = {}): InstanceRefreshPr
       limiter,
       retry: new RetryStrategy({ ...options.retry, sleep, random }),
     });
-    const poller = new RefreshPoller(client, { intervalMs: cfg.pollIntervalMs, sleep, now });
-    const ctx: FlowContext = {
-      client,
-      lookups: createLookups(client, limiter),
-      poller,
+    const backend = createTencentBackend({ client, limiter, pollIntervalMs: cfg.pollIntervalMs, sleep, now });
+    const ctx: TencentFlowContext = {
+      backend,
+      classify: backend.classify,
       log,
       sleep,
       random,
@@ -163,8 +169,8 @@ export function createProvider(options: ProviderOptions = {}): InstanceRefreshPr
       regions.clear();
     },
 
-    async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
-      return checkInputs(news);
+    async check(olds: Record<string, unknown>, news: Record<string, unknown>) {
+      return checkInputs(news, olds);
     },
 
     async diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
@@ -181,7 +187,7 @@ export function createProvider(options: ProviderOptions = {}): InstanceRefreshPr
       const result = await guard(() => readFlow(contextFor(inputs.region), id, inputs));
       // An empty id tells the engine the resource is gone.
       if (!result) return { id: "", props: {} };
-      return result;
+      return { id, props: { ...result.outs, paused: result.paused }, inputs: { ...inputs, paused: result.paused } };
     },
 
     async update(id: string, _olds: Record<string, unknown>, news: Record<string, unknown>) {
@@ -195,7 +201,8 @@ export function createProvider(options: ProviderOptions = {}): InstanceRefreshPr
       const groupId = inputs?.autoScalingGroupId ?? String(props.autoScalingGroupId ?? "");
       const region = inputs?.region ?? (typeof props.region === "string" ? props.region : undefined);
       const timeoutSeconds = inputs?.wait.timeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS;
-      await guard(() => deleteFlow(contextFor(region), { id, groupId, timeoutSeconds }));
+      const rollbackActivityId = inputs?.rollback && typeof props.rollbackActivityId === "string" ? props.rollbackActivityId : undefined;
+      await guard(() => deleteFlow(contextFor(region), { id, groupId, timeoutSeconds, rollback: inputs?.rollback === true, rollbackActivityId }));
     },
   };
 }

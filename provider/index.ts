@@ -9,7 +9,7 @@ export { ACTIVITY_STATUSES } from "./tencentcloud/types";
 export { CONFIG_KEYS, ENV_VARS, DEFAULT_OUTAGE_TOLERANCE_SECONDS } from "./tencentcloud/config";
 export { CancelSignal } from "./core/cancellation";
 export type { ProviderConfig } from "./tencentcloud/config";
-export { InstanceRefreshFailure, InstanceRefreshRejected } from "./tencentcloud/errors";
+export { InstanceRefreshFailure, InstanceRefreshRejected } from "./core/errors";
 export { TencentCloudApiError, TRANSPORT_ERROR_CODE, HTTP_ERROR_CODE } from "./tencentcloud/client/errors";
 export type { ErrorKind } from "./tencentcloud/client/errors";
 export * from "./tencentcloud/settings";

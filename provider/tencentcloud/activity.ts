@@ -1,68 +1,71 @@
 /**
- * What the provider knows about activity statuses: which are terminal or paused, what to do to
- * converge on the desired state, how to turn an API activity into outputs and a progress line.
- * Pure functions, no I/O.
+ * Tencent's activities in the core's terms: the phase of each status, the view of an API activity,
+ * its outputs, and the settings as the API writes them. Pure functions, no I/O.
  */
 import type { RefreshActivity, RefreshSettings as ApiRefreshSettings } from "tencentcloud-sdk-nodejs/tencentcloud/services/as/v20180419/as_models";
+import type { ActivityView, Phase } from "../core/model";
+import { withoutUndefined } from "../core/model";
+import type { OutputExtras } from "../core/port";
 import type { NormalizedInputs } from "./settings";
 import type { ActivityStatus, BatchOutput, FailedInstance, InstanceCounts, InstanceRefreshOutputs } from "./types";
 
-/** The activity is over; nothing can change it any more. */
-export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(["SUCCESSFUL", "FAILED", "CANCELLED"]);
-/** The activity waits for a Resume (or a Cancel). */
-export const PAUSED_STATUSES: ReadonlySet<string> = new Set(["FAILED_PAUSE", "AUTO_PAUSE", "MANUAL_PAUSE"]);
-/** The activity is working. */
-export const ACTIVE_STATUSES: ReadonlySet<string> = new Set(["INIT", "RUNNING"]);
 /** Every status that is not terminal (at most 5: one DescribeRefreshActivities filter takes 5 values). */
 export const NON_TERMINAL_STATUSES = ["INIT", "RUNNING", "FAILED_PAUSE", "AUTO_PAUSE", "MANUAL_PAUSE"] as const;
-/** Statuses reported as failures by create and update. */
-export const FAILURE_STATUSES: ReadonlySet<string> = new Set(["FAILED", "FAILED_PAUSE", "CANCELLED"]);
 
-/** The pause-related fields of the desired inputs. */
-export type Desired = Pick<NormalizedInputs, "paused" | "approvedBatches" | "resumeMode">;
-
-/** An operation that moves the activity toward the desired state. */
-export type Step = { kind: "none" } | { kind: "stop" } | { kind: "resume"; reason: string };
-
-/** True when the activity is in an AUTO_PAUSE gate that `approvedBatches` opens. */
-export function isApprovedGate(status: string | undefined, currentBatch: number | undefined, desired: Desired): boolean {
-  return status === "AUTO_PAUSE" && !desired.paused && desired.approvedBatches >= (currentBatch ?? 0);
-}
-
-/**
- * What an update (or `pulumi up` after a failure) does first: pause a running activity that should
- * be paused, resume a paused one that should run (MANUAL_PAUSE or FAILED_PAUSE with `paused: false`,
- * AUTO_PAUSE after batch k with `approvedBatches >= k`).
- */
-export function convergeStep(status: string | undefined, currentBatch: number | undefined, desired: Desired): Step {
-  if (status && ACTIVE_STATUSES.has(status) && desired.paused) return { kind: "stop" };
-  if ((status === "MANUAL_PAUSE" || status === "FAILED_PAUSE") && !desired.paused) {
-    return { kind: "resume", reason: `${status} and paused is false` };
-  }
-  if (isApprovedGate(status, currentBatch, desired)) {
-    return { kind: "resume", reason: `AUTO_PAUSE after batch ${currentBatch} and approvedBatches is ${desired.approvedBatches}` };
-  }
-  return { kind: "none" };
-}
+/** The core's phase of each status of a NORMAL activity. */
+const REFRESH_PHASES: Readonly<Record<ActivityStatus, Phase>> = {
+  INIT: "starting",
+  RUNNING: "running",
+  AUTO_PAUSE: "gate",
+  MANUAL_PAUSE: "manualPause",
+  FAILED_PAUSE: "failedPause",
+  SUCCESSFUL: "succeeded",
+  FAILED: "failed",
+  CANCELLED: "cancelled",
+};
+/** Where a ROLLBACK activity's phases differ from a NORMAL one's. */
+const ROLLBACK_PHASES: Readonly<Partial<Record<ActivityStatus, Phase>>> = {
+  RUNNING: "rollingBack",
+  SUCCESSFUL: "rolledBack",
+  FAILED: "rollbackFailed",
+};
 
 /**
- * What a wait does when the activity changes: only the moves that cannot loop (pause when asked to,
- * pass an approved gate). A FAILED_PAUSE or an out-of-band MANUAL_PAUSE ends the wait instead.
+ * The core's phase of a status and activity type (an unknown status counts as running: the wait goes on).
+ * @example phaseOf("AUTO_PAUSE") // "gate"; phaseOf("SUCCESSFUL", "ROLLBACK") // "rolledBack"
  */
-export function waitStep(status: string | undefined, currentBatch: number | undefined, desired: Desired): Step {
-  if (status && ACTIVE_STATUSES.has(status) && desired.paused) return { kind: "stop" };
-  if (isApprovedGate(status, currentBatch, desired)) {
-    return { kind: "resume", reason: `batch ${currentBatch} approved (approvedBatches: ${desired.approvedBatches})` };
-  }
-  return { kind: "none" };
+export function phaseOf(status: string | undefined, type: string = "NORMAL"): Phase {
+  const key = (status ?? "INIT") as ActivityStatus;
+  return (type === "ROLLBACK" ? ROLLBACK_PHASES[key] : undefined) ?? REFRESH_PHASES[key] ?? "running";
 }
 
-/** True when a wait for "settled" can stop: terminal, or paused and not about to be resumed. */
-export function isSettled(status: string | undefined, currentBatch: number | undefined, desired: Desired): boolean {
-  if (!status) return false;
-  if (TERMINAL_STATUSES.has(status)) return true;
-  if (!PAUSED_STATUSES.has(status)) return false;
-  return !isApprovedGate(status, currentBatch, desired);
+/** Instance statuses of a batch that still works. */
+const RUNNING_BATCH_STATUSES: ReadonlySet<string> = new Set(["RUNNING", "INIT"]);
+
+/**
+ * The core's view of an API activity.
+ * @example viewOf({ RefreshActivityId: "asr-y67t5r4e", AutoScalingGroupId: "asg-9dn1a5y6", Status: "AUTO_PAUSE", CurrentRefreshBatchNum: 1, … }).phase // "gate"
+ */
+export function viewOf(activity: RefreshActivity): ActivityView {
+  const batches = batchesOf(activity);
+  const counts = countInstances(batches);
+  const type = activity.ActivityType ?? "NORMAL";
+  return {
+    id: activity.RefreshActivityId ?? "",
+    groupId: activity.AutoScalingGroupId ?? "",
+    phase: phaseOf(activity.Status, type),
+    status: activity.Status ?? "INIT",
+    type,
+    isRollback: type === "ROLLBACK",
+    originId: activity.OriginRefreshActivityId || undefined,
+    step: activity.CurrentRefreshBatchNum ?? 0,
+    steps: batches.length || (activity.RefreshSettings?.RollingUpdateSettings?.BatchNumber ?? 0),
+    stepRunning: batches.some((b) => RUNNING_BATCH_STATUSES.has(b.status)),
+    progress: { done: counts.successful, failed: counts.failed, total: counts.total },
+    failedInstances: failedInstancesOf(batches).map((f) => ({ instanceId: f.instanceId, message: f.message, step: f.batch })),
+    createdTime: activity.CreatedTime ?? undefined,
+    endTime: activity.EndTime ?? undefined,
+  };
 }
 
 /** Settings as the API returns them, in the camelCase shape of the inputs, with API defaults filled in. */
@@ -149,8 +152,8 @@ export function failedInstancesOf(batches: BatchOutput[]): FailedInstance[] {
   );
 }
 
-/** Outputs for `inputs` and the described `activity`. */
-export function toOutputs(inputs: NormalizedInputs, activity: RefreshActivity, rollbackActivityId?: string): InstanceRefreshOutputs {
+/** Outputs for `inputs` and the described `activity`, with its rollback beside it when there is one. */
+export function toOutputs(inputs: NormalizedInputs, activity: RefreshActivity, extras: OutputExtras = {}): InstanceRefreshOutputs {
   const batches = batchesOf(activity);
   return withoutUndefined({
     ...inputs,
@@ -164,32 +167,7 @@ export function toOutputs(inputs: NormalizedInputs, activity: RefreshActivity, r
     failedInstances: failedInstancesOf(batches),
     startTime: activity.StartTime ?? undefined,
     endTime: activity.EndTime ?? undefined,
-    rollbackActivityId,
+    rollbackActivityId: extras.rollbackActivityId ?? extras.rollback?.id,
+    rollbackStatus: extras.rollback?.status as ActivityStatus | undefined,
   });
-}
-
-/**
- * One line of progress.
- * @example progressLine(activity) // "asg-9dn1a5y6 asr-y67t5r4e: batch 2/3 RUNNING — 4/10 instances done, 0 failed"
- */
-export function progressLine(activity: RefreshActivity): string {
-  const batches = batchesOf(activity);
-  const counts = countInstances(batches);
-  return (
-    `${activity.AutoScalingGroupId} ${activity.RefreshActivityId}: batch ${activity.CurrentRefreshBatchNum ?? 0}/${batches.length} ` +
-    `${activity.Status} — ${counts.successful}/${counts.total} instances done, ${counts.failed} failed`
-  );
-}
-
-/** Copy of `value` without `undefined` properties (the engine's protobuf Struct rejects them). */
-export function withoutUndefined<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(withoutUndefined) as T;
-  if (value && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => [k, withoutUndefined(v)]),
-    ) as T;
-  }
-  return value;
 }

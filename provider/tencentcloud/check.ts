@@ -1,8 +1,11 @@
 /**
  * `check` and `diff`: pure functions over inputs and old outputs, no API call.
  */
-import { convergeStep, ACTIVE_STATUSES } from "./activity";
-import { normalizeInputs, validateInputs, type InstanceRefreshInputs, type NormalizedInputs, type Violation } from "./settings";
+import { ACTIVE_PHASES, convergeStep } from "../core/model";
+import { forecastUpdate } from "./plannedCalls";
+import { phaseOf } from "./activity";
+import { PROPERTY, normalizeInputs, validateInputs, type InstanceRefreshInputs, type NormalizedInputs, type Violation } from "./settings";
+import { TENCENT_WORDS } from "./words";
 
 /** The engine's placeholder for values not known during a preview (`unknownValue` of `@pulumi/pulumi/runtime/rpc`). */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -11,8 +14,8 @@ export const PROVIDER_KEY = "__provider";
 
 /** Inputs whose change starts a new refresh (replace, delete before create: one refresh per group). */
 export const REPLACE_KEYS = ["autoScalingGroupId", "refreshMode", "refreshSettings", "triggers", "region", "adoptActivityId"] as const;
-/** Inputs changed in place: pause, resume, approve, wait. */
-export const UPDATE_KEYS = ["paused", "resumeMode", "approvedBatches", "wait"] as const;
+/** Inputs changed in place: pause, resume, approve, wait, roll back. */
+export const UPDATE_KEYS = ["paused", "resumeMode", "approvedBatches", "wait", "rollback", "rollbackSettings"] as const;
 
 /** True for the engine's unknown placeholder. */
 export const isUnknown = (value: unknown): boolean => value === UNKNOWN_VALUE;
@@ -40,13 +43,26 @@ export function toFailure(v: Violation): { property: string; reason: string } {
  * filled in, so that state is canonical and equal intents compare equal.
  * @example checkInputs({ autoScalingGroupId: "asg-1" }).failures[0].reason // 'autoScalingGroupId must look like "asg-9dn1a5y6" ...'
  */
-export function checkInputs(news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: Array<{ property: string; reason: string }> } {
+export function checkInputs(
+  news: Record<string, unknown>,
+  olds: Record<string, unknown> = {},
+): { inputs: Record<string, unknown>; failures: Array<{ property: string; reason: string }> } {
   const plain = userInputs(news);
   const failures = validateInputs(plain, { isUnknown }).map(toFailure);
+  const creating = userInputs(olds).autoScalingGroupId === undefined;
+  if (creating && plain.rollback === true && plain.adoptActivityId === undefined) failures.push(ROLLBACK_ON_CREATE);
   if (failures.length > 0 || containsUnknown(plain)) return { inputs: news, failures };
   const normalized = normalizeInputs(plain as unknown as InstanceRefreshInputs);
   return { inputs: { ...normalized, ...(news[PROVIDER_KEY] !== undefined ? { [PROVIDER_KEY]: news[PROVIDER_KEY] } : {}) }, failures: [] };
 }
+
+/** A new resource with `rollback: true` has nothing to roll back. */
+const ROLLBACK_ON_CREATE = {
+  property: PROPERTY.rollback,
+  reason:
+    `${PROPERTY.rollback}: true needs a refresh to roll back, and a new resource starts one. Set it on an existing resource ` +
+    `(its next \`pulumi up\` rolls it back), or with ${PROPERTY.adoptActivityId} to roll back a refresh started elsewhere.`,
+};
 
 /** The input properties of a property bag that may also hold outputs. */
 export function pickInputs(props: Record<string, unknown> | undefined): Record<string, unknown> {
@@ -99,7 +115,11 @@ export function diffInputs(id: string, olds: Record<string, unknown>, news: Reco
     if (key === "adoptActivityId") return (oldRecord[key] ?? id) !== (newInputs[key] ?? id);
     return !same(oldRecord[key], newInputs[key]);
   });
-  if (replaces.length > 0) return { changes: undefined, replaces: [...replaces], deleteBeforeReplace: true };
+  if (replaces.length > 0) {
+    if (newInputs.rollback === true && newInputs.adoptActivityId === undefined) throw new Error(`${ROLLBACK_ON_CREATE.reason} (Changed: ${replaces.join(", ")}.)`);
+    return { changes: undefined, replaces: [...replaces], deleteBeforeReplace: true };
+  }
+  if (newInputs.rollback === true && !containsUnknown(newPlain)) refuseRollbackAtPreview(id, olds);
 
   const updates = UPDATE_KEYS.filter((key) => !same(oldRecord[key], newInputs[key]));
   if (updates.length > 0) return { changes: undefined };
@@ -107,9 +127,41 @@ export function diffInputs(id: string, olds: Record<string, unknown>, news: Reco
   if (!containsUnknown(newPlain)) {
     const desired = newInputs as unknown as NormalizedInputs;
     const status = typeof olds.status === "string" ? olds.status : undefined;
-    const batch = typeof olds.currentBatch === "number" ? olds.currentBatch : undefined;
-    if (convergeStep(status, batch, desired).kind !== "none") return { changes: true };
-    if (status && ACTIVE_STATUSES.has(status) && desired.wait?.until === "settled" && !desired.paused) return { changes: true };
+    if (desired.rollback) return { changes: forecastUpdate(recordedOf(olds), desired).waits };
+    if (status === undefined) return { changes: false };
+    const view = { phase: phaseOf(status, typeof olds.activityType === "string" ? olds.activityType : undefined), status, step: numberOr(olds.currentBatch) };
+    if (convergeStep(view, { paused: desired.paused, approvedSteps: desired.approvedBatches }, TENCENT_WORDS).kind !== "none") return { changes: true };
+    if (ACTIVE_PHASES.has(view.phase) && desired.wait?.until === "settled" && !desired.paused) return { changes: true };
   }
   return { changes: false };
+}
+
+const numberOr = (value: unknown): number => (typeof value === "number" ? value : 0);
+
+/** What state recorded about the activity, as the forecast reads it. */
+function recordedOf(olds: Record<string, unknown>) {
+  const text = (value: unknown) => (typeof value === "string" ? value : undefined);
+  return {
+    status: text(olds.status),
+    currentBatch: numberOr(olds.currentBatch),
+    batchCount: numberOr(olds.batchCount),
+    activityType: text(olds.activityType),
+    instanceCounts: (olds.instanceCounts ?? undefined) as { successful?: number; failed?: number } | undefined,
+    rollbackActivityId: text(olds.rollbackActivityId),
+    rollbackStatus: text(olds.rollbackStatus),
+  };
+}
+
+/**
+ * `rollback: true` on a refresh that state shows cannot be rolled back (a rollback itself, a
+ * cancelled one, one that refreshed nothing): fails the preview, naming the input and why; nothing
+ * is sent. `pulumi up` checks the live activity again.
+ */
+function refuseRollbackAtPreview(id: string, olds: Record<string, unknown>): void {
+  const forecast = forecastUpdate(recordedOf(olds), { paused: false, approvedBatches: 0, resumeMode: "RETRY", wait: { until: "settled" }, rollback: true });
+  if (!forecast.refused) return;
+  const group = typeof olds.autoScalingGroupId === "string" ? ` on ${olds.autoScalingGroupId}` : "";
+  throw new Error(
+    `${PROPERTY.rollback}: refresh ${id}${group} cannot be rolled back: ${forecast.refused} (status in state; run \`pulumi refresh\` if it may have changed). Nothing was rolled back; set ${PROPERTY.rollback}: false.`,
+  );
 }

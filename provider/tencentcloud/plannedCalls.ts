@@ -1,12 +1,16 @@
 /**
  * What `pulumi up` will send to an existing refresh, decided with the provider's own rules
- * (`convergeStep`, `waitStep` and `isSettled` of `activity.ts`) from the status recorded in state.
+ * (`convergeStep`, `waitStep` and `isSettled` of `core/model.ts`, `refusalOf` of `core/rollback.ts`)
+ * from the status recorded in state.
  * For tools that forecast an update, such as the rollout plan; the provider itself decides on the
  * live status, which it reads first, so a forecast is only as fresh as the state it starts from.
  * Pure functions, no I/O.
  */
-import { convergeStep, isSettled, waitStep, type Desired, type Step } from "./activity";
+import { ACTIVE_PHASES, PAUSED_PHASES, convergeStep, isSettled, waitStep, type Desired, type Step } from "../core/model";
+import { refusalOf } from "../core/rollback";
+import { phaseOf } from "./activity";
 import type { ResumeMode, WaitUntil } from "./settings";
+import { TENCENT_WORDS } from "./words";
 
 /** What the state recorded about the activity at the last `up` or `refresh` (the resource's outputs). */
 export interface RecordedActivity {
@@ -16,22 +20,38 @@ export interface RecordedActivity {
   readonly currentBatch?: number;
   /** `batchCount` output. */
   readonly batchCount?: number;
+  /** `activityType` output (`NORMAL`, `ROLLBACK`). */
+  readonly activityType?: string;
+  /** `instanceCounts` output: what a rollback would return. */
+  readonly instanceCounts?: { readonly successful?: number; readonly failed?: number; readonly total?: number };
+  /** `rollbackActivityId` output, when a rollback exists. */
+  readonly rollbackActivityId?: string;
+  /** `rollbackStatus` output. */
+  readonly rollbackStatus?: string;
 }
 
-/** The inputs an update acts on: the pause fields and how long to wait. */
-export interface UpdateIntent extends Desired {
+/** The inputs an update acts on: the pause fields, how long to wait, and whether to roll back. */
+export interface UpdateIntent {
+  readonly paused: boolean;
+  readonly approvedBatches: number;
+  readonly resumeMode: ResumeMode;
   readonly wait: { readonly until: WaitUntil };
+  /** `rollback` input. */
+  readonly rollback?: boolean;
 }
 
 /** An API call `up` sends to the activity. */
 export type PlannedCall =
   | { readonly action: "StopInstanceRefresh" }
-  | { readonly action: "ResumeInstanceRefresh"; readonly resumeMode: ResumeMode };
+  | { readonly action: "ResumeInstanceRefresh"; readonly resumeMode: ResumeMode }
+  | { readonly action: "RollbackInstanceRefresh"; readonly instances: number };
 
 /** What `up` does to an existing refresh. */
 export interface UpdateForecast {
-  /** The step `convergeStep` takes on the recorded status. */
+  /** The step `convergeStep` takes on the recorded status (`none` for a rollback). */
   readonly step: Step;
+  /** Why a rollback asked for is refused (nothing is sent and `up` fails), when it is. */
+  readonly refused?: string;
   /** The API call that step sends; none for `{ kind: "none" }`. */
   readonly call?: PlannedCall;
   /**
@@ -52,11 +72,12 @@ export interface UpdateForecast {
 const STATUS_AFTER: Readonly<Record<PlannedCall["action"], string>> = {
   StopInstanceRefresh: "MANUAL_PAUSE",
   ResumeInstanceRefresh: "RUNNING",
+  RollbackInstanceRefresh: "INIT",
 };
 
 function callOf(step: Step, intent: UpdateIntent): PlannedCall | undefined {
   switch (step.kind) {
-    case "stop":
+    case "pause":
       return { action: "StopInstanceRefresh" };
     case "resume":
       return { action: "ResumeInstanceRefresh", resumeMode: intent.resumeMode };
@@ -76,16 +97,50 @@ function callOf(step: Step, intent: UpdateIntent): PlannedCall | undefined {
  * // { step: { kind: "resume", … }, call: { action: "ResumeInstanceRefresh", resumeMode: "RETRY" }, statusAfter: "RUNNING", waits: true }
  */
 export function forecastUpdate(recorded: RecordedActivity, intent: UpdateIntent): UpdateForecast {
-  const step = convergeStep(recorded.status, recorded.currentBatch, intent);
+  if (intent.rollback) return forecastRollback(recorded, intent);
+  const desired: Desired = { paused: intent.paused, approvedSteps: intent.approvedBatches };
+  const view = recordedView(recorded.status, recorded.currentBatch, recorded.activityType);
+  const step = view ? convergeStep(view, desired, TENCENT_WORDS) : ({ kind: "none" } as const);
   const call = callOf(step, intent);
   const statusAfter = call ? STATUS_AFTER[call.action] : recorded.status;
-  const waits = intent.wait.until === "settled" && statusAfter !== undefined && !isSettled(statusAfter, recorded.currentBatch, intent);
+  const after = recordedView(statusAfter, recorded.currentBatch, recorded.activityType);
+  const waits = intent.wait.until === "settled" && after !== undefined && !isSettled(after, desired);
   let passesGatesUpTo: number | undefined;
   if (waits) {
     for (let batch = 1; batch < (recorded.batchCount ?? 0); batch++) {
-      if (waitStep("AUTO_PAUSE", batch, intent).kind === "resume") passesGatesUpTo = batch;
+      if (waitStep({ phase: "gate", step: batch }, desired, TENCENT_WORDS).kind === "resume") passesGatesUpTo = batch;
     }
   }
   // An update that sends nothing and awaits nothing only records the status: it never fails.
   return { step, call, statusAfter, waits, passesGatesUpTo };
+}
+
+/** The core's view of a recorded status, enough for its decisions; undefined when none is recorded. */
+function recordedView(status: string | undefined, step: number | undefined, type: string | undefined) {
+  return status === undefined ? undefined : { phase: phaseOf(status, type), status, step: step ?? 0 };
+}
+
+/** `rollback: true`: RollbackInstanceRefresh once, unless a rollback exists or the recorded state refuses it. */
+function forecastRollback(recorded: RecordedActivity, intent: UpdateIntent): UpdateForecast {
+  const none = { kind: "none" } as const;
+  if (recorded.rollbackActivityId) {
+    const phase = phaseOf(recorded.rollbackStatus, "ROLLBACK");
+    const waits = intent.wait.until === "settled" && (ACTIVE_PHASES.has(phase) || (PAUSED_PHASES.has(phase) && !intent.paused));
+    return { step: none, statusAfter: recorded.status, waits };
+  }
+  const phase = phaseOf(recorded.status, recorded.activityType);
+  const done = recorded.instanceCounts?.successful ?? 0;
+  const failed = recorded.instanceCounts?.failed ?? 0;
+  const refused = refusalOf({
+    phase,
+    status: recorded.status ?? "INIT",
+    isRollback: recorded.activityType === "ROLLBACK",
+    type: recorded.activityType ?? "NORMAL",
+    done,
+    failed,
+    stepRunning: ACTIVE_PHASES.has(phase),
+  });
+  if (refused) return { step: none, statusAfter: recorded.status, waits: false, refused };
+  const call: PlannedCall = { action: "RollbackInstanceRefresh", instances: done + failed };
+  return { step: none, call, statusAfter: STATUS_AFTER[call.action], waits: intent.wait.until === "settled" };
 }

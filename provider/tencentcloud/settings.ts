@@ -78,6 +78,9 @@ export const PROPERTY = {
   waitTimeout: "wait.timeoutSeconds",
   region: "region",
   adoptActivityId: "adoptActivityId",
+  rollback: "rollback",
+  rollbackSettings: "rollbackSettings",
+  rollbackBatchNumber: "rollbackSettings.batchNumber",
 } as const;
 
 /** Rolling-update settings, camelCase mirror of the API's `RollingUpdateSettings`. */
@@ -109,6 +112,12 @@ export interface WaitSettings {
   timeoutSeconds?: number;
 }
 
+/** Settings of an explicit rollback (RollbackInstanceRefresh); the rest is the origin's. */
+export interface RollbackSettings {
+  /** Number of batches of the rollback, at most the instances to roll back. @default the origin's batchNumber (capped at the instances to roll back) */
+  batchNumber?: number;
+}
+
 /** The resource's inputs as plain values (after Pulumi resolved the Outputs). */
 export interface InstanceRefreshInputs {
   autoScalingGroupId: string;
@@ -121,6 +130,8 @@ export interface InstanceRefreshInputs {
   wait?: WaitSettings;
   region?: string;
   adoptActivityId?: string;
+  rollback?: boolean;
+  rollbackSettings?: RollbackSettings;
 }
 
 /** One bad input: which property and why, in words a user can act on. */
@@ -194,10 +205,13 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
     "wait",
     "region",
     "adoptActivityId",
+    "rollback",
+    "rollbackSettings",
   ],
   [PROPERTY.refreshSettings]: ["rollingUpdateSettings", "checkInstanceTargetHealth", "checkInstanceTargetHealthTimeout"],
   [PROPERTY.rollingUpdateSettings]: ["batchNumber", "batchPause", "maxSurge", "failProcess"],
   [PROPERTY.wait]: ["until", "timeoutSeconds"],
+  [PROPERTY.rollbackSettings]: ["batchNumber"],
 };
 
 /**
@@ -262,6 +276,9 @@ export function validateInputs(inputs: unknown, options: ValidateOptions = {}): 
   check(root.approvedBatches, PROPERTY.approvedBatches, integerIn(0, MAX_BATCH_NUMBER));
   check(root.region, PROPERTY.region, matches(REGION_PATTERN, "ap-guangzhou"));
   check(root.adoptActivityId, PROPERTY.adoptActivityId, matches(ACTIVITY_ID_PATTERN, "asr-y67t5r4e"));
+  check(root.rollback, PROPERTY.rollback, isBoolean);
+  const rollbackSettings = object(root.rollbackSettings, PROPERTY.rollbackSettings, false);
+  if (rollbackSettings) check(rollbackSettings.batchNumber, PROPERTY.rollbackBatchNumber, integerIn(MIN_BATCH_NUMBER, MAX_BATCH_NUMBER));
 
   if (!isUnknown(root.triggers) && root.triggers !== undefined && root.triggers !== null) {
     if (!isObject(root.triggers)) {
@@ -359,6 +376,9 @@ export interface NormalizedInputs {
   wait: Required<WaitSettings>;
   region?: string;
   adoptActivityId?: string;
+  /** Present (true) only when a rollback is asked for. */
+  rollback?: true;
+  rollbackSettings?: RollbackSettings;
 }
 
 /**
@@ -392,5 +412,8 @@ export function normalizeInputs(inputs: InstanceRefreshInputs): NormalizedInputs
     },
     ...(inputs.region === undefined ? {} : { region: inputs.region }),
     ...(inputs.adoptActivityId === undefined ? {} : { adoptActivityId: inputs.adoptActivityId }),
+    // Left out when false, so state without a rollback is what it was before rollback existed.
+    ...(inputs.rollback ? { rollback: true as const } : {}),
+    ...(inputs.rollbackSettings?.batchNumber === undefined ? {} : { rollbackSettings: { batchNumber: inputs.rollbackSettings.batchNumber } }),
   };
 }

@@ -69,6 +69,8 @@ export interface InstanceRefreshOutputs extends NormalizedInputs {
   failedInstances: FailedInstance[];
   startTime?: string;
   endTime?: string;
-  /** The ROLLBACK activity that FailProcess AUTO_ROLLBACK created for this one, if any. */
+  /** The ROLLBACK activity of this one, if any: the one `rollback: true` started, or the one FailProcess AUTO_ROLLBACK created. */
   rollbackActivityId?: string;
+  /** The status of the rollback that `rollback: true` started (e.g. `RUNNING`, `SUCCESSFUL`). */
+  rollbackStatus?: ActivityStatus;
 }

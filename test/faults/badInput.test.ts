@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { InstanceRefreshRejected } from "../../provider/tencentcloud/errors";
+import { InstanceRefreshRejected } from "../../provider/core/errors";
 import { createProvider } from "../../provider/host";
 import { MUTATING_ACTIONS } from "../helpers/scenario";
 import { BAD_INPUT_CASES, BAD_INPUT_GROUP, CLI_BAD_INPUT_CASES, UP_TIME_CASES, evalArgs } from "./badInputCases";

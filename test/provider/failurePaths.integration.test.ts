@@ -6,7 +6,7 @@
 import * as http from "node:http";
 import { beforeEach, describe, expect, test } from "vitest";
 import { CancelSignal } from "../../provider/core/cancellation";
-import { InstanceRefreshFailure } from "../../provider/tencentcloud/errors";
+import { InstanceRefreshFailure } from "../../provider/core/errors";
 import { GROUP, REGION, baseline, checkedInputs, eventually, providerFor, requestCount, useHarness, withRolling } from "./helpers";
 
 const h = useHarness();

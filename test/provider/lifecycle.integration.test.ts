@@ -3,7 +3,7 @@
  */
 import { describe, expect, test } from "vitest";
 import * as http from "node:http";
-import { InstanceRefreshFailure } from "../../provider/tencentcloud/errors";
+import { InstanceRefreshFailure } from "../../provider/core/errors";
 import { createSdkTransport } from "../../provider/tencentcloud/client/client";
 import { createProvider } from "../../provider/host";
 import type { InstanceRefreshInputs } from "../../provider/tencentcloud/settings";

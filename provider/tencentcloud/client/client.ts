@@ -61,6 +61,7 @@ export interface AutoScalingClient {
   stopInstanceRefresh(req: Models.StopInstanceRefreshRequest): Promise<Models.StopInstanceRefreshResponse>;
   resumeInstanceRefresh(req: Models.ResumeInstanceRefreshRequest): Promise<Models.ResumeInstanceRefreshResponse>;
   cancelInstanceRefresh(req: Models.CancelInstanceRefreshRequest): Promise<Models.CancelInstanceRefreshResponse>;
+  rollbackInstanceRefresh(req: Models.RollbackInstanceRefreshRequest): Promise<Models.RollbackInstanceRefreshResponse>;
   describeRefreshActivities(req: Models.DescribeRefreshActivitiesRequest): Promise<Models.DescribeRefreshActivitiesResponse>;
   describeAutoScalingGroups(req: Models.DescribeAutoScalingGroupsRequest): Promise<Models.DescribeAutoScalingGroupsResponse>;
   describeAutoScalingInstances(req: Models.DescribeAutoScalingInstancesRequest): Promise<Models.DescribeAutoScalingInstancesResponse>;
@@ -147,6 +148,7 @@ export function createAutoScalingClient(options: ClientOptions): AutoScalingClie
     stopInstanceRefresh: (req) => call("StopInstanceRefresh", req),
     resumeInstanceRefresh: (req) => call("ResumeInstanceRefresh", req),
     cancelInstanceRefresh: (req) => call("CancelInstanceRefresh", req),
+    rollbackInstanceRefresh: (req) => call("RollbackInstanceRefresh", req),
     describeRefreshActivities: (req) => call("DescribeRefreshActivities", req),
     describeAutoScalingGroups: (req) => call("DescribeAutoScalingGroups", req),
     describeAutoScalingInstances: (req) => call("DescribeAutoScalingInstances", req),

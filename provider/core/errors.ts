@@ -3,8 +3,6 @@
  * the engine keeps the resource in state (the dynamic provider host turns `{ message, id,
  * properties, reasons }` into a partial failure).
  */
-import type { InstanceRefreshOutputs } from "./types";
-
 /**
  * The refresh exists but did not reach the desired state: it failed, was cancelled, paused on a
  * failure or the wait timed out. The resource stays in state with `properties` as its outputs.
@@ -15,11 +13,11 @@ export class InstanceRefreshFailure extends Error {
   /** The activity id (the resource id). */
   readonly id: string;
   /** Current outputs, recorded in state. */
-  readonly properties: InstanceRefreshOutputs;
+  readonly properties: Record<string, unknown>;
   /** One line per reason (status, failed instances, hint). */
   readonly reasons: string[];
 
-  constructor(message: string, id: string, properties: InstanceRefreshOutputs, reasons: string[], options?: { cause?: unknown }) {
+  constructor(message: string, id: string, properties: Record<string, unknown>, reasons: string[], options?: { cause?: unknown }) {
     super(message, options);
     this.name = "InstanceRefreshFailure";
     this.id = id;
@@ -33,7 +31,7 @@ export class InstanceRefreshFailure extends Error {
    * recorded resource.
    */
   withProperties(extra: Record<string, unknown>): InstanceRefreshFailure {
-    const properties = { ...this.properties, ...extra } as InstanceRefreshOutputs;
+    const properties = { ...this.properties, ...extra };
     const copy = new InstanceRefreshFailure(this.message, this.id, properties, this.reasons, { cause: this.cause });
     copy.stack = this.stack;
     return copy;
