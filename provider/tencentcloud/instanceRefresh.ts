@@ -105,6 +105,15 @@ export interface InstanceRefreshArgs {
   /** Overrides the provider's region (tencentcloud:region / TENCENTCLOUD_REGION). */
   region?: pulumi.Input<string>;
   /**
+   * Roll the refresh back: the next `pulumi up` sends one RollbackInstanceRefresh for it and waits for
+   * the rollback (never a second, across ups and interruptions). See provider/README.md#rollback.
+   * @default false
+   * @example rollback: true
+   */
+  rollback?: pulumi.Input<boolean>;
+  /** Settings of the rollback; the rest is the refresh's own. @default { batchNumber: the refresh's, at most the instances to roll back } */
+  rollbackSettings?: pulumi.Input<{ batchNumber?: pulumi.Input<number> }>;
+  /**
    * Manage an existing activity of the group instead of starting one (dynamic resources cannot be
    * imported). A refresh already running on the group is never taken over without it, not even one
    * with this resource's exact settings: the error names it, and this input takes it over on purpose
@@ -137,6 +146,8 @@ export class InstanceRefresh extends pulumi.dynamic.Resource {
   declare readonly wait: pulumi.Output<NormalizedInputs["wait"]>;
   declare readonly region: pulumi.Output<string | undefined>;
   declare readonly adoptActivityId: pulumi.Output<string | undefined>;
+  declare readonly rollback: pulumi.Output<boolean | undefined>;
+  declare readonly rollbackSettings: pulumi.Output<{ batchNumber?: number } | undefined>;
   /** The activity id (also the resource id), e.g. `asr-y67t5r4e`. */
   declare readonly refreshActivityId: pulumi.Output<string>;
   declare readonly status: pulumi.Output<ActivityStatus>;
@@ -148,7 +159,10 @@ export class InstanceRefresh extends pulumi.dynamic.Resource {
   declare readonly failedInstances: pulumi.Output<FailedInstance[]>;
   declare readonly startTime: pulumi.Output<string | undefined>;
   declare readonly endTime: pulumi.Output<string | undefined>;
+  /** The ROLLBACK activity of this refresh: the one `rollback: true` started, or the one FailProcess AUTO_ROLLBACK created. */
   declare readonly rollbackActivityId: pulumi.Output<string | undefined>;
+  /** The status of the rollback `rollback: true` started. */
+  declare readonly rollbackStatus: pulumi.Output<ActivityStatus | undefined>;
 
   constructor(name: string, args: InstanceRefreshArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -167,6 +181,7 @@ export class InstanceRefresh extends pulumi.dynamic.Resource {
         startTime: undefined,
         endTime: undefined,
         rollbackActivityId: undefined,
+        rollbackStatus: undefined,
       },
       opts,
       INSTANCE_REFRESH_MODULE,

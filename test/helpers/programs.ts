@@ -51,8 +51,9 @@ ${o.extra ?? ""}
  * walks one stack through a scenario with `pulumi config set-all` and `pulumi up`, as a user would.
  * Config keys (project namespace): `groupId` (required), `refreshMode`, `batchNumber` (default 2),
  * `maxSurge` (default 1), `batchPause`, `failProcess`, `paused`, `resumeMode`, `approvedBatches`,
- * `imageId` (the trigger), `waitUntil` (default settled); numbers and booleans as JSON.
- * Exports `id`, `status`, `batchCount`, `currentBatch`, `instanceCounts`, `failedInstances`.
+ * `imageId` (the trigger), `waitUntil` (default settled), `rollback`, `adoptActivityId`; numbers and
+ * booleans as JSON. Exports `id`, `status`, `rollbackActivityId`, `rollbackStatus`, `batchCount`,
+ * `currentBatch`, `instanceCounts`, `failedInstances`.
  */
 export const CONFIG_DRIVEN_PROGRAM = `"use strict";
 const pulumi = require("@pulumi/pulumi");
@@ -75,10 +76,14 @@ const refresh = new InstanceRefresh("rollout", {
   approvedBatches: json("approvedBatches", undefined),
   triggers: { imageId: config.get("imageId") || "img-00000001" },
   wait: { until: config.get("waitUntil") || "settled", timeoutSeconds: 120 },
+  rollback: json("rollback", undefined),
+  adoptActivityId: config.get("adoptActivityId"),
 });
 module.exports = {
   id: refresh.id,
   status: refresh.status,
+  rollbackActivityId: refresh.rollbackActivityId,
+  rollbackStatus: refresh.rollbackStatus,
   batchCount: refresh.batchCount,
   currentBatch: refresh.currentBatch,
   instanceCounts: refresh.instanceCounts,
