@@ -1,0 +1,596 @@
+/**
+ * The emulated ESS service: owns the model, drives the state machine from an injected Clock, checks
+ * the API rules of each operation and offers admin operations for tests (seedGroup, failInstance,
+ * stepTask, finishWave). Inputs arrive already decoded and range-checked by `actions.ts`.
+ */
+import { createHash } from "node:crypto";
+import { RealClock, type Clock } from "../clock";
+import { AcsError, EssAdminError, EssErrorCodes } from "./errors";
+import { newId } from "./ids";
+import {
+  CANCELLABLE_STATUSES,
+  DEFAULT_LAUNCH_TEMPLATE_VERSION,
+  NO_ROLLBACK_LAUNCH_TEMPLATE_VERSIONS,
+  RESUMABLE_STATUSES,
+  ROLLBACKABLE_STATUSES,
+  SUSPENDABLE_STATUSES,
+  TERMINAL_STATUSES,
+  waveSize,
+} from "./inferred";
+import {
+  RefreshLimits,
+  cloneConfig,
+  configFingerprint,
+  type ContainerSpec,
+  type DesiredConfiguration,
+  type GroupLifecycleState,
+  type GroupRecord,
+  type GroupType,
+  type InstanceConfig,
+  type InstanceCreationType,
+  type InstanceHealthStatus,
+  type InstanceLifecycleState,
+  type InstanceRecord,
+  type MultiAzPolicy,
+  type TaskRecord,
+  type TaskStatus,
+} from "./model";
+import { DEFAULT_TIMING, RefreshMachine, type TaskEvent, type Timing } from "./stateMachine";
+
+/** Region of groups seeded without one. */
+export const DEFAULT_REGION_ID = "cn-hangzhou";
+/** Zone of instances seeded without one. */
+export const DEFAULT_ZONE_ID = "cn-hangzhou-h";
+/** Instances `seedGroup` creates when given neither `instanceCount` nor `instances`. */
+export const DEFAULT_SEED_INSTANCE_COUNT = 3;
+/** Image of the active configuration of a seeded ECS group without a launch template. */
+export const DEFAULT_SEED_IMAGE_ID = "m-emulatorbaseimage00000";
+/** Container image of a seeded ECI group. */
+export const DEFAULT_SEED_CONTAINER_IMAGE = "registry.example.com/app:1";
+/** Container name of a seeded ECI group. */
+export const DEFAULT_SEED_CONTAINER_NAME = "app";
+/** Safety stop for one `advance()` (never reached by a consistent model). */
+export const MAX_TRANSITIONS_PER_ADVANCE = 1_000_000;
+/** Most transitions `finishWave` performs (a wave plus the pauses before it). */
+const MAX_STEPS_PER_FINISH = 16;
+
+/** An instance to seed. */
+export interface SeedInstanceSpec {
+  /** @default a fresh `i-…` id */
+  instanceId?: string;
+  /** @default "InService" */
+  lifecycleState?: InstanceLifecycleState;
+  /** @default "Healthy" */
+  healthStatus?: InstanceHealthStatus;
+  /** `Attached` instances are skipped by refreshes. @default "AutoCreated" */
+  creationType?: InstanceCreationType;
+  /** @default DEFAULT_ZONE_ID */
+  zoneId?: string;
+  /** The configuration it was created from. @default the group's active configuration */
+  config?: Partial<InstanceConfig>;
+}
+
+/** A group to seed. */
+export interface SeedGroupSpec {
+  /** @default a fresh `asg-…` id */
+  groupId?: string;
+  /** @default the id */
+  name?: string;
+  /** @default DEFAULT_REGION_ID */
+  regionId?: string;
+  /** @default "ECS" */
+  groupType?: GroupType;
+  /** @default "Active" */
+  lifecycleState?: GroupLifecycleState;
+  /** ECS groups need PRIORITY to be refreshed. @default "PRIORITY" */
+  multiAzPolicy?: MultiAzPolicy;
+  /** InService AutoCreated instances to create when `instances` is not given. @default 3 */
+  instanceCount?: number;
+  /** Instances to create (instead of `instanceCount`). */
+  instances?: SeedInstanceSpec[];
+  /**
+   * The active configuration. @default ECS: a fresh scaling configuration with
+   * DEFAULT_SEED_IMAGE_ID (or, with `launchTemplateId`, that template at version "1"); ECI: one container.
+   */
+  config?: Partial<InstanceConfig>;
+  /** Shorthand: the group's source is this launch template (version `config.launchTemplateVersion` or "1"). */
+  launchTemplateId?: string;
+  /** @default 0 */
+  minSize?: number;
+  /** @default max(instance count, 1) * 2 */
+  maxSize?: number;
+}
+
+/** StartInstanceRefresh, decoded. */
+export interface StartInput {
+  regionId: string;
+  scalingGroupId: string;
+  clientToken?: string;
+  minHealthyPercentage?: number;
+  maxHealthyPercentage?: number;
+  skipMatching?: boolean;
+  desiredConfiguration: DesiredConfiguration;
+  checkpoints: number[];
+  checkpointPauseTime?: number;
+  strategy?: string;
+}
+
+/** Suspend/Resume/Cancel/RollbackInstanceRefresh, decoded. */
+export interface TaskRef {
+  regionId: string;
+  scalingGroupId: string;
+  instanceRefreshTaskId: string;
+}
+
+/** DescribeInstanceRefreshes selection, decoded (paging is the caller's). */
+export interface TaskQuery {
+  regionId: string;
+  scalingGroupId?: string;
+  taskIds?: string[];
+}
+
+/** Options of {@link EssBackend}. */
+export interface EssBackendOptions {
+  /** The model's clock. @default a RealClock */
+  clock?: Clock;
+  /** Durations of the timed steps. @default DEFAULT_TIMING */
+  timing?: Partial<Timing>;
+  /** Groups to create at once. */
+  groups?: SeedGroupSpec[];
+}
+
+const TERMINAL: ReadonlySet<TaskStatus> = new Set(TERMINAL_STATUSES);
+
+function statusIn(status: TaskStatus, allowed: readonly TaskStatus[]): boolean {
+  return allowed.includes(status);
+}
+
+function emptyConfig(): InstanceConfig {
+  return { scalingConfigurationId: null, imageId: null, launchTemplateId: null, launchTemplateVersion: null, instanceTypes: [], containers: [] };
+}
+
+/** The emulated ESS service (one account, any number of regions). */
+export class EssBackend {
+  /** The model's clock. */
+  readonly clock: Clock;
+  /** Durations of the timed steps. */
+  readonly timing: Timing;
+  /** Groups by id. */
+  readonly groups = new Map<string, GroupRecord>();
+  /** Instances by id. */
+  readonly instances = new Map<string, InstanceRecord>();
+  /** Tasks by id. */
+  readonly tasks = new Map<string, TaskRecord>();
+  private readonly tokens = new Map<string, string>();
+  private readonly machine: RefreshMachine;
+  private readonly unsubscribe: () => void;
+  private nextSeq = 1;
+  private advancing = false;
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(options: EssBackendOptions = {}) {
+    this.clock = options.clock ?? new RealClock();
+    this.timing = { ...DEFAULT_TIMING, ...options.timing };
+    for (const [name, ms] of Object.entries(this.timing)) {
+      if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`timing.${name} must be a finite number >= 0, got ${ms}`);
+    }
+    this.machine = new RefreshMachine(
+      { groups: this.groups, instances: this.instances, newInstanceId: () => newId("instance", (id) => this.instances.has(id)) },
+      this.timing,
+    );
+    for (const g of options.groups ?? []) this.seedGroup(g);
+    this.unsubscribe = this.clock.onChange(() => this.advance());
+  }
+
+  /** Runs every transition due by the clock's time, each at its own time, then arms the wake-up timer. */
+  advance(): void {
+    if (this.advancing || this.closed) return;
+    this.advancing = true;
+    try {
+      const now = this.clock.now();
+      for (let i = 0; i < MAX_TRANSITIONS_PER_ADVANCE; i++) {
+        let due: { task: TaskRecord; event: TaskEvent } | null = null;
+        for (const task of this.tasks.values()) {
+          const event = this.machine.nextEvent(task);
+          if (event && event.at <= now && (!due || event.at < due.event.at)) due = { task, event };
+        }
+        if (!due) break;
+        this.machine.apply(due.task, due.event.kind, due.event.at);
+      }
+    } finally {
+      this.advancing = false;
+    }
+    this.armTimer();
+  }
+
+  /** Stops the wake-up timer and the clock subscription. */
+  close(): void {
+    this.closed = true;
+    this.unsubscribe();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  // ------------------------------------------------------------------ cloud API
+
+  /** StartInstanceRefresh. Returns the new task, or the task an earlier call with the same ClientToken created. */
+  startInstanceRefresh(req: StartInput): TaskRecord {
+    const now = this.sync();
+    const fingerprint = createHash("sha256").update(JSON.stringify({ ...req, clientToken: undefined })).digest("hex");
+    if (req.clientToken !== undefined) {
+      const existing = this.tokens.get(req.clientToken);
+      if (existing !== undefined) {
+        const task = this.tasks.get(existing)!;
+        if (task.requestFingerprint !== fingerprint) {
+          throw new AcsError(EssErrorCodes.IdempotentParameterMismatch, "The request uses the same ClientToken as a previous, different request.");
+        }
+        return task;
+      }
+    }
+    const group = this.requireGroup(req.regionId, req.scalingGroupId);
+    if (group.lifecycleState !== "Active") {
+      throw new AcsError(EssErrorCodes.IncorrectScalingGroupStatus, `The scaling group ${group.id} is ${group.lifecycleState}, not Active.`);
+    }
+    if (group.groupType === "ECS" && group.multiAzPolicy !== "PRIORITY") {
+      throw new AcsError(EssErrorCodes.UnsupportedOperation, `Instance refresh supports ECS scaling groups with the PRIORITY scaling policy only; ${group.id} uses ${group.multiAzPolicy}.`);
+    }
+    if (group.activeTaskId !== null) {
+      throw new AcsError(EssErrorCodes.IncorrectScalingGroupStatus, `The scaling group ${group.id} already has an instance refresh task in progress: ${group.activeTaskId}.`);
+    }
+    const target = this.targetConfig(group, req.desiredConfiguration);
+    const skipMatching = req.skipMatching ?? RefreshLimits.skipMatchingDefault;
+    const inService = group.instanceIds.map((id) => this.instances.get(id)!).filter((i) => i.lifecycleState === "InService");
+    const targetKey = configFingerprint(target);
+    const toRefresh = inService.filter((i) => i.creationType === "AutoCreated" && !(skipMatching && configFingerprint(i.config) === targetKey));
+    if (toRefresh.length === 0) {
+      throw new AcsError(EssErrorCodes.NoInstanceNeedBeRefreshed, `No instance of the scaling group ${group.id} needs to be refreshed.`);
+    }
+    const min = req.minHealthyPercentage ?? RefreshLimits.minHealthyPercentage.default;
+    const max = req.maxHealthyPercentage ?? RefreshLimits.maxHealthyPercentage.default;
+    const task: TaskRecord = {
+      id: newId("instanceRefreshTask", (id) => this.tasks.has(id)),
+      seq: this.nextSeq++,
+      groupId: group.id,
+      regionId: group.regionId,
+      status: "Pending",
+      detail: "",
+      startTime: now,
+      endTime: null,
+      totalNeedUpdateCapacity: toRefresh.length,
+      finishedUpdateCapacity: 0,
+      minHealthyPercentage: min,
+      maxHealthyPercentage: max,
+      skipMatching,
+      checkpointPauseTime: req.checkpointPauseTime ?? RefreshLimits.checkpointPauseTimeMinutes.default,
+      checkpoints: [...req.checkpoints],
+      strategy: req.strategy ?? null,
+      desiredConfiguration: structuredClone(req.desiredConfiguration),
+      targetConfig: target,
+      previousConfig: cloneConfig(group.activeConfig),
+      waveSize: waveSize(inService.length, min, max),
+      pendingInstanceIds: toRefresh.map((i) => i.id),
+      refreshedInstanceIds: [],
+      wave: null,
+      timerAt: now + this.timing.pendingMs,
+      nextCheckpoint: 0,
+      clientToken: req.clientToken ?? null,
+      requestFingerprint: fingerprint,
+    };
+    this.tasks.set(task.id, task);
+    if (req.clientToken !== undefined) this.tokens.set(req.clientToken, task.id);
+    group.activeTaskId = task.id;
+    group.latestTaskId = task.id;
+    this.settle();
+    return task;
+  }
+
+  /** SuspendInstanceRefresh: InProgress (or CheckpointPause) → Paused; refused during a rollback. */
+  suspendInstanceRefresh(ref: TaskRef): TaskRecord {
+    this.sync();
+    const task = this.requireTask(ref);
+    this.requireStatus(task, SUSPENDABLE_STATUSES, "suspended");
+    this.machine.suspend(task);
+    this.settle();
+    return task;
+  }
+
+  /** ResumeInstanceRefresh: Paused (or CheckpointPause) → InProgress. */
+  resumeInstanceRefresh(ref: TaskRef): TaskRecord {
+    const now = this.sync();
+    const task = this.requireTask(ref);
+    this.requireStatus(task, RESUMABLE_STATUSES, "resumed");
+    this.machine.resume(task, now);
+    this.settle();
+    return task;
+  }
+
+  /** CancelInstanceRefresh: → Cancelling → Cancelled; refused during a rollback. */
+  cancelInstanceRefresh(ref: TaskRef): TaskRecord {
+    const now = this.sync();
+    const task = this.requireTask(ref);
+    this.requireStatus(task, CANCELLABLE_STATUSES, "cancelled");
+    this.machine.cancel(task, now);
+    this.settle();
+    return task;
+  }
+
+  /** RollbackInstanceRefresh: → RollbackInProgress → RollbackSuccessful | RollbackFailed. */
+  rollbackInstanceRefresh(ref: TaskRef): TaskRecord {
+    const now = this.sync();
+    const task = this.requireTask(ref);
+    this.requireStatus(task, ROLLBACKABLE_STATUSES, "rolled back");
+    const version = task.targetConfig.launchTemplateVersion;
+    if (task.desiredConfiguration.LaunchTemplateId !== undefined || task.desiredConfiguration.LaunchTemplateVersion !== undefined) {
+      if (version !== null && (NO_ROLLBACK_LAUNCH_TEMPLATE_VERSIONS as readonly string[]).includes(version)) {
+        throw new AcsError(EssErrorCodes.UnsupportedOperation, `A task whose LaunchTemplateVersion is ${version} cannot be rolled back.`);
+      }
+    }
+    const group = this.groups.get(task.groupId)!;
+    if (group.latestTaskId !== task.id) {
+      throw new AcsError(EssErrorCodes.IncorrectInstanceRefreshTaskStatus, `Only the latest instance refresh task of ${group.id} (${group.latestTaskId}) can be rolled back.`);
+    }
+    if (group.activeTaskId !== null && group.activeTaskId !== task.id) {
+      throw new AcsError(EssErrorCodes.IncorrectScalingGroupStatus, `The scaling group ${group.id} has another instance refresh task in progress: ${group.activeTaskId}.`);
+    }
+    this.machine.rollback(task, now);
+    this.settle();
+    return task;
+  }
+
+  /** DescribeInstanceRefreshes selection: the matching tasks, newest first. */
+  describeInstanceRefreshes(q: TaskQuery): TaskRecord[] {
+    this.sync();
+    const ids = q.taskIds ? new Set(q.taskIds) : null;
+    return [...this.tasks.values()]
+      .filter((t) => t.regionId === q.regionId && (q.scalingGroupId === undefined || t.groupId === q.scalingGroupId) && (ids === null || ids.has(t.id)))
+      .sort((a, b) => b.seq - a.seq);
+  }
+
+  /** DescribeScalingGroups selection: groups of the region, optionally by ids and names, oldest first. */
+  describeScalingGroups(regionId: string, ids?: string[], names?: string[]): GroupRecord[] {
+    this.sync();
+    return [...this.groups.values()].filter(
+      (g) => g.regionId === regionId && (!ids || ids.includes(g.id)) && (!names || names.includes(g.name)),
+    );
+  }
+
+  /** DescribeScalingInstances selection: instances of the region's groups, optionally filtered. */
+  describeScalingInstances(
+    regionId: string,
+    filter: { scalingGroupId?: string; instanceIds?: string[]; lifecycleState?: string; healthStatus?: string; creationType?: string },
+  ): InstanceRecord[] {
+    this.sync();
+    const out: InstanceRecord[] = [];
+    for (const g of this.groups.values()) {
+      if (g.regionId !== regionId || (filter.scalingGroupId !== undefined && g.id !== filter.scalingGroupId)) continue;
+      for (const id of g.instanceIds) {
+        const i = this.instances.get(id)!;
+        if (filter.instanceIds && !filter.instanceIds.includes(i.id)) continue;
+        if (filter.lifecycleState !== undefined && i.lifecycleState !== filter.lifecycleState) continue;
+        if (filter.healthStatus !== undefined && i.healthStatus !== filter.healthStatus) continue;
+        if (filter.creationType !== undefined && i.creationType !== filter.creationType) continue;
+        out.push(i);
+      }
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ admin
+
+  /** Creates a group with instances (admin; throws {@link EssAdminError} on a bad spec). */
+  seedGroup(spec: SeedGroupSpec = {}): GroupRecord {
+    const now = this.clock.now();
+    const id = spec.groupId ?? newId("scalingGroup", (x) => this.groups.has(x));
+    if (this.groups.has(id)) throw new EssAdminError(`scaling group ${id} already exists`);
+    const groupType = spec.groupType ?? "ECS";
+    const config = { ...this.defaultConfig(groupType, spec), ...spec.config };
+    const count = spec.instanceCount ?? DEFAULT_SEED_INSTANCE_COUNT;
+    if (!Number.isInteger(count) || count < 0) throw new EssAdminError(`instanceCount must be an integer >= 0, got ${count}`);
+    const instanceSpecs: SeedInstanceSpec[] = spec.instances ?? Array.from({ length: count }, () => ({}));
+    const group: GroupRecord = {
+      id,
+      name: spec.name ?? id,
+      regionId: spec.regionId ?? DEFAULT_REGION_ID,
+      groupType,
+      lifecycleState: spec.lifecycleState ?? "Active",
+      multiAzPolicy: spec.multiAzPolicy ?? "PRIORITY",
+      minSize: spec.minSize ?? 0,
+      maxSize: spec.maxSize ?? Math.max(instanceSpecs.length, 1) * 2,
+      desiredCapacity: instanceSpecs.length,
+      activeConfig: cloneConfig(config),
+      instanceIds: [],
+      activeTaskId: null,
+      latestTaskId: null,
+      createdAt: now,
+    };
+    this.groups.set(id, group);
+    for (const s of instanceSpecs) {
+      const instanceId = s.instanceId ?? newId("instance", (x) => this.instances.has(x));
+      if (this.instances.has(instanceId)) throw new EssAdminError(`instance ${instanceId} already exists`);
+      this.instances.set(instanceId, {
+        id: instanceId,
+        groupId: id,
+        lifecycleState: s.lifecycleState ?? "InService",
+        healthStatus: s.healthStatus ?? "Healthy",
+        creationType: s.creationType ?? "AutoCreated",
+        config: cloneConfig({ ...config, ...s.config }),
+        zoneId: s.zoneId ?? DEFAULT_ZONE_ID,
+        createdAt: now,
+        failNext: null,
+      });
+      group.instanceIds.push(instanceId);
+    }
+    return group;
+  }
+
+  /** The next refresh (or rollback) of `instanceId` fails and fails its task with `message` as Detail. */
+  failInstance(instanceId: string, message: string): void {
+    const inst = this.instances.get(instanceId);
+    if (!inst) throw new EssAdminError(`instance ${instanceId} does not exist`);
+    inst.failNext = message;
+  }
+
+  /**
+   * Performs the task's next timed transition now, whatever the clock says (Pending ends, the wave
+   * in flight ends, a checkpoint pause ends, Cancelling settles). Throws when it waits for a call.
+   */
+  stepTask(taskId: string): TaskRecord {
+    const now = this.sync();
+    const task = this.getTask(taskId);
+    const event = this.machine.nextEvent(task, false);
+    if (!event) throw new EssAdminError(`task ${taskId} is ${task.status} and waits for a call`);
+    this.machine.apply(task, event.kind, now);
+    this.settle();
+    return task;
+  }
+
+  /**
+   * Finishes the wave in flight now — or, before it, the phases that precede it (Pending, a
+   * checkpoint pause) and then that wave — and stops once the next wave has started or the task
+   * paused or ended. Throws when the task waits for a call.
+   */
+  finishWave(taskId: string): TaskRecord {
+    const now = this.sync();
+    const task = this.getTask(taskId);
+    for (let i = 0; i < MAX_STEPS_PER_FINISH; i++) {
+      const event = this.machine.nextEvent(task, false);
+      if (!event) {
+        if (i === 0) throw new EssAdminError(`task ${taskId} is ${task.status} and waits for a call`);
+        break;
+      }
+      this.machine.apply(task, event.kind, now);
+      if (event.kind === "wave") break;
+    }
+    this.settle();
+    return task;
+  }
+
+  /** A task by id (admin). */
+  getTask(taskId: string): TaskRecord {
+    const task = this.tasks.get(taskId);
+    if (!task) throw new EssAdminError(`task ${taskId} does not exist`);
+    return task;
+  }
+
+  /** A group by id (admin). */
+  getGroup(groupId: string): GroupRecord {
+    const group = this.groups.get(groupId);
+    if (!group) throw new EssAdminError(`scaling group ${groupId} does not exist`);
+    return group;
+  }
+
+  /** The instances of a group, in order (admin). */
+  groupInstances(groupId: string): InstanceRecord[] {
+    return this.getGroup(groupId).instanceIds.map((id) => this.instances.get(id)!);
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  /** Catches up with the clock and returns its time. */
+  private sync(): number {
+    this.advance();
+    return this.clock.now();
+  }
+
+  /** After a change: transitions due now (a zero duration) happen, and the timer follows. */
+  private settle(): void {
+    this.advance();
+  }
+
+  private armTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.closed || this.clock.kind !== "real") return;
+    let next: number | null = null;
+    for (const task of this.tasks.values()) {
+      const e = this.machine.nextEvent(task);
+      if (e && (next === null || e.at < next)) next = e.at;
+    }
+    if (next === null) return;
+    // setTimeout's delay is a 32-bit signed int of ms.
+    const delay = Math.min(Math.max(0, next - this.clock.now()), 2 ** 31 - 1);
+    this.timer = setTimeout(() => this.advance(), delay);
+    this.timer.unref();
+  }
+
+  private requireGroup(regionId: string, groupId: string): GroupRecord {
+    const group = this.groups.get(groupId);
+    if (!group || group.regionId !== regionId) {
+      throw new AcsError(EssErrorCodes.InvalidScalingGroupIdNotFound, `The specified scaling group ${groupId} does not exist in ${regionId}.`);
+    }
+    return group;
+  }
+
+  private requireTask(ref: TaskRef): TaskRecord {
+    this.requireGroup(ref.regionId, ref.scalingGroupId);
+    const task = this.tasks.get(ref.instanceRefreshTaskId);
+    if (!task || task.groupId !== ref.scalingGroupId) {
+      throw new AcsError(EssErrorCodes.InstanceRefreshTaskNotFound, `The instance refresh task ${ref.instanceRefreshTaskId} does not exist in scaling group ${ref.scalingGroupId}.`);
+    }
+    return task;
+  }
+
+  private requireStatus(task: TaskRecord, allowed: readonly TaskStatus[], verb: string): void {
+    if (statusIn(task.status, allowed)) return;
+    const why = task.status === "RollbackInProgress" ? " while it is being rolled back" : TERMINAL.has(task.status) ? " after it ended" : "";
+    throw new AcsError(EssErrorCodes.IncorrectInstanceRefreshTaskStatus, `The instance refresh task ${task.id} is ${task.status} and cannot be ${verb}${why}.`);
+  }
+
+  private defaultConfig(groupType: GroupType, spec: SeedGroupSpec): InstanceConfig {
+    const config = emptyConfig();
+    if (groupType === "ECI") {
+      config.scalingConfigurationId = newId("scalingConfiguration");
+      config.containers = [{ Name: DEFAULT_SEED_CONTAINER_NAME, Image: DEFAULT_SEED_CONTAINER_IMAGE }];
+    } else if (spec.launchTemplateId !== undefined) {
+      config.launchTemplateId = spec.launchTemplateId;
+      config.launchTemplateVersion = "1";
+    } else {
+      config.scalingConfigurationId = newId("scalingConfiguration");
+      config.imageId = DEFAULT_SEED_IMAGE_ID;
+    }
+    return config;
+  }
+
+  /** The configuration refreshed instances get; refuses members the group's source does not allow. */
+  private targetConfig(group: GroupRecord, d: DesiredConfiguration): InstanceConfig {
+    const current = group.activeConfig;
+    const fromTemplate = current.launchTemplateId !== null;
+    const bad = (name: string, why: string) => new AcsError(EssErrorCodes.InvalidParameter, `The specified parameter "DesiredConfiguration.${name}" is not valid: ${why}`);
+    if (d.Containers && group.groupType !== "ECI") throw bad("Containers", "only elastic container (ECI) scaling groups have containers.");
+    if (group.groupType === "ECI" && (d.ImageId !== undefined || d.LaunchTemplateId !== undefined || d.LaunchTemplateVersion !== undefined)) {
+      throw bad(d.ImageId !== undefined ? "ImageId" : "LaunchTemplateId", "an ECI scaling group takes Containers or ScalingConfigurationId.");
+    }
+    if (d.ImageId !== undefined && fromTemplate) throw bad("ImageId", "the scaling group's instances come from a launch template.");
+    if (d.LaunchTemplateVersion !== undefined && d.LaunchTemplateId === undefined && !fromTemplate) {
+      throw bad("LaunchTemplateVersion", "the scaling group has no launch template; give DesiredConfiguration.LaunchTemplateId.");
+    }
+    const target = cloneConfig(current);
+    if (d.ScalingConfigurationId !== undefined && d.ScalingConfigurationId !== current.scalingConfigurationId) {
+      // Another scaling configuration: its own image and instance types (not modelled).
+      return { ...emptyConfig(), scalingConfigurationId: d.ScalingConfigurationId, containers: group.groupType === "ECI" ? target.containers : [] };
+    }
+    if (d.ImageId !== undefined) target.imageId = d.ImageId;
+    if (d.LaunchTemplateId !== undefined || d.LaunchTemplateVersion !== undefined) {
+      target.scalingConfigurationId = null;
+      target.imageId = null;
+      target.launchTemplateId = d.LaunchTemplateId ?? current.launchTemplateId;
+      target.launchTemplateVersion = d.LaunchTemplateVersion ?? DEFAULT_LAUNCH_TEMPLATE_VERSION;
+      target.instanceTypes = (d.LaunchTemplateOverrides ?? []).map((o) => o.InstanceType);
+    }
+    if (d.Containers) target.containers = mergeContainers(target.containers, d.Containers);
+    return target;
+  }
+}
+
+/** Containers of `current` updated by the desired ones with the same Name; new names are added. */
+function mergeContainers(current: ContainerSpec[], desired: ContainerSpec[]): ContainerSpec[] {
+  const out = current.map((c) => structuredClone(c));
+  for (const d of desired) {
+    const i = out.findIndex((c) => c.Name === d.Name);
+    const merged: ContainerSpec = { ...(i >= 0 ? out[i] : { Name: d.Name }), ...structuredClone(d) };
+    if (i >= 0) out[i] = merged;
+    else out.push(merged);
+  }
+  return out;
+}
