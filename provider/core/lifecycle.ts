@@ -42,7 +42,7 @@ export async function createFlow<N, I, O extends object>(ctx: FlowContext<N, I, 
   }
 
   const inFlight = await inFlightOn(ctx, groupId);
-  if (inFlight.length > 0) throw inRefreshError(ctx, inputs, inFlight[0]);
+  if (inFlight.length > 0 && !backend.idempotentStart) throw inRefreshError(ctx, inputs, inFlight[0]);
 
   const capacity = await backend.capacity(groupId);
   const violations = backend.validateAgainstGroup(inputs, capacity);
@@ -53,6 +53,7 @@ export async function createFlow<N, I, O extends object>(ctx: FlowContext<N, I, 
   if (ctx.cancel.cancelled) {
     throw new InstanceRefreshRejected(`${groupId}: pulumi was cancelled (Ctrl-C) before ${words.actions.start}; nothing was started.`);
   }
+  if (inFlight.length > 0) return takeBack(ctx, inputs, inFlight[0]);
 
   let activityId: string;
   try {
@@ -79,6 +80,28 @@ export async function createFlow<N, I, O extends object>(ctx: FlowContext<N, I, 
   };
   ctx.log(`${groupId} ${activityId}: started (${words.actions.start}, ${started.view.steps} ${words.steps})`);
   return driveActivity(ctx, inputs, started, { kind: "none" });
+}
+
+/**
+ * With an idempotent start, a start with this resource's token while a refresh is in flight on the
+ * group either returns that refresh (this resource started it, in an `up` that was interrupted: it
+ * is taken back and waited for) or is refused because the group is busy (someone else's: the
+ * conflict error, nothing started).
+ */
+async function takeBack<N, I, O extends object>(ctx: FlowContext<N, I, O>, inputs: I, inFlight: Tracked<N>): Promise<FlowResult<O>> {
+  const { backend } = ctx;
+  let id: string;
+  try {
+    id = await backend.start(inputs);
+  } catch (error) {
+    if (backend.classify(error).class === "groupBusy") throw inRefreshError(ctx, inputs, inFlight, error);
+    throw backend.explainStartError(inFlight.view.groupId, error);
+  }
+  const tracked = (await describeActivity(ctx, id)) ?? inFlight;
+  if (id === inFlight.view.id) {
+    ctx.log(`${inFlight.view.groupId} ${id}: taken back — an earlier \`pulumi up\` of this resource started it (the same client token), status ${tracked.view.status}`);
+  }
+  return driveActivity(ctx, inputs, tracked, convergeStep(tracked.view, backend.intent(inputs), backend.words));
 }
 
 /** Takes over an existing activity on purpose (`adoptActivityId`), then converges (or rolls back) and waits. */

@@ -42,8 +42,8 @@ export interface Intent extends Desired {
   readonly adoptActivityId?: string;
   /** Roll the refresh back (explicit rollback). */
   readonly rollback: boolean;
-  /** The resume mode to name in messages (`RETRY`). */
-  readonly resumeMode: string;
+  /** The resume mode to name in messages (`RETRY`); undefined for a cloud whose resume has none. */
+  readonly resumeMode?: string;
 }
 
 /** Names of a cloud that the core puts in its messages. */
@@ -88,6 +88,12 @@ export interface RefreshBackend<N, I, O extends object> {
   readonly words: CloudWords;
   /** The shared poller of this region's activities (describes many ids per call). */
   readonly poller: SharedPoller<N>;
+  /**
+   * True when a start is idempotent (a client token derived from the resource and its inputs): a
+   * refresh in flight on the group that a start with the same token returns is this resource's own,
+   * so create takes it back instead of refusing it.
+   */
+  readonly idempotentStart: boolean;
   /** The core's view of a record. */
   view(record: N): ActivityView;
   /** What the core reads of the inputs. */
@@ -113,6 +119,14 @@ export interface RefreshBackend<N, I, O extends object> {
   rollbackOf(origin: ActivityView): Promise<string | undefined>;
   /** True when the cloud rolls a failed refresh back by itself with these inputs (a fail-process setting). */
   rollsBackOnFailure(inputs: I): boolean;
+  /**
+   * How delete stops an activity that has not ended: `pauseFirst` (pause, let the running step end,
+   * then cancel), `cancel` (cancel at once, then wait out the cancelling), or `waitForEnd` (the API
+   * refuses both; wait until it ends by itself).
+   */
+  cancelPlan(view: ActivityView): "pauseFirst" | "cancel" | "waitForEnd";
+  /** One line of progress for the activity. */
+  progressLine(view: ActivityView): string;
   /** Classifies anything a call threw. */
   classify(error: unknown): ErrorInfo;
   /** A clearer error for a refused start (naming the input), or the error itself. */

@@ -1,12 +1,13 @@
 /**
  * delete: cancel what the resource started. Nothing for an activity that has ended (said in the
- * output); pause, wait for the running batch, then cancel for a running one; cancel for a paused
- * one. A rollback the resource asked for (`rollback: true`) is cancelled the same way, first. Rides
+ * output); otherwise as the cloud's `cancelPlan` says: pause, wait for the running batch, then
+ * cancel; or cancel at once and wait out the cancelling; or wait for an activity the API lets no one
+ * stop. A rollback the resource asked for (`rollback: true`) is cancelled the same way, first. Rides
  * out API outages like a wait, and stops waiting on Ctrl-C (the resource stays in state; `pulumi
  * destroy` again continues).
  */
 import { describeActivity, type FlowContext, type Tracked } from "./context";
-import { ACTIVE_PHASES, PAUSED_PHASES, TERMINAL_PHASES, progressLine } from "./model";
+import { ACTIVE_PHASES, PAUSED_PHASES, TERMINAL_PHASES } from "./model";
 import { mutate } from "./mutate";
 import { OutageWatch } from "./outage";
 import { isRetryable } from "./port";
@@ -62,7 +63,7 @@ async function cancelActivity<N, I, O extends object>(
   }
   const groupId = tracked.view.groupId || target.groupId;
 
-  if (ACTIVE_PHASES.has(tracked.view.phase)) {
+  if (backend.cancelPlan(tracked.view) === "pauseFirst" && ACTIVE_PHASES.has(tracked.view.phase)) {
     ctx.log(`${subject}: ${tracked.view.status}; pausing before cancelling — ${actions.pause}`);
     const view = tracked.view;
     await mutate(
@@ -91,6 +92,7 @@ async function cancelActivity<N, I, O extends object>(
       new Error(`Deleting refresh ${id} on ${groupId}: ${explanation}. It is still in state; run \`pulumi destroy\` again once the API answers.`),
   });
   let cancelSent = false;
+  let waitNoticed = false;
   let lastLine = "";
   for (let attempt = 0; ; attempt++) {
     if (ctx.cancel.cancelled) {
@@ -116,9 +118,15 @@ async function cancelActivity<N, I, O extends object>(
     }
     tracked = described;
     const { view } = tracked;
-    const line = progressLine(view, backend.words.step);
+    const line = backend.progressLine(view);
     if (line !== lastLine) ctx.log((lastLine = line));
-    if (PAUSED_PHASES.has(view.phase) && !view.stepRunning) {
+    const plan = backend.cancelPlan(view);
+    const cancellable = plan === "cancel" ? view.phase !== "cancelling" : plan === "pauseFirst" && PAUSED_PHASES.has(view.phase) && !view.stepRunning;
+    if (plan === "waitForEnd" && !waitNoticed) {
+      waitNoticed = true;
+      ctx.log(`${subject}: ${view.status} cannot be paused or cancelled (the API refuses both); waiting for it to end`);
+    }
+    if (cancellable && !(plan === "cancel" && cancelSent)) {
       try {
         await backend.cancel(view);
         if (!cancelSent) ctx.log(`${subject}: cancelling — ${actions.cancel}`);
@@ -129,7 +137,7 @@ async function cancelActivity<N, I, O extends object>(
         if (info.class === "notFound") return;
         if (!isRetryable(info) && info.class !== "conflict") throw error;
       }
-    } else if (ACTIVE_PHASES.has(view.phase) && attempt > 0 && attempt % RESTOP_EVERY_POLLS === 0) {
+    } else if (plan === "pauseFirst" && ACTIVE_PHASES.has(view.phase) && attempt > 0 && attempt % RESTOP_EVERY_POLLS === 0) {
       // Resumed behind our back: pause again (a refused or failed pause is looked at on the next poll).
       try {
         await backend.pause(view);
@@ -140,7 +148,7 @@ async function cancelActivity<N, I, O extends object>(
     }
     if (ctx.now() >= deadline) {
       throw new Error(
-        `Deleting refresh ${id} on ${groupId}: still ${view.status} after ${target.timeoutSeconds} s (waiting for the running batch to end before cancelling). Run \`pulumi destroy\` again to keep waiting.`,
+        `Deleting refresh ${id} on ${groupId}: still ${view.status} after ${target.timeoutSeconds} s (${plan === "waitForEnd" ? "waiting for it to end" : plan === "cancel" ? "waiting for the cancel to take effect" : "waiting for the running batch to end before cancelling"}). Run \`pulumi destroy\` again to keep waiting.`,
       );
     }
     await ctx.sleep(backend.poller.intervalMs);

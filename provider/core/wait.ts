@@ -6,7 +6,7 @@
 import { describeActivity, failureWith, track, type FlowContext, type Tracked } from "./context";
 import type { InstanceRefreshFailure } from "./errors";
 import { InstanceRefreshRejected } from "./errors";
-import { ACTIVE_PHASES, progressLine, waitIsOver, waitStep, type Step } from "./model";
+import { ACTIVE_PHASES, waitIsOver, waitStep, type Step } from "./model";
 import { mutate } from "./mutate";
 import { OutageWatch } from "./outage";
 import { isRetryable, type Intent, type OutputExtras } from "./port";
@@ -55,7 +55,7 @@ export async function perform<N, I, O extends object>(ctx: FlowContext<N, I, O>,
         },
       );
     } else if (step.kind === "resume") {
-      ctx.log(`${view.groupId} ${view.id}: resuming with ${intent.resumeMode} (${step.reason}) — ${actions.resume}`);
+      ctx.log(`${view.groupId} ${view.id}: resuming${intent.resumeMode ? ` with ${intent.resumeMode}` : ""} (${step.reason}) — ${actions.resume}`);
       const before = pauseKey(tracked);
       await mutate(
         ctx,
@@ -121,7 +121,7 @@ export async function waitForActivity<N, I, O extends object>(
       if (ctx.cancel.cancelled) {
         throw fail(`pulumi was cancelled (Ctrl-C) while waiting for ${id}`, "run `pulumi up` to keep waiting, or `pulumi destroy` to cancel the refresh.");
       }
-      const line = progressLine(current.view, words.step);
+      const line = ctx.backend.progressLine(current.view);
       if (line !== lastLine) ctx.log((lastLine = line));
       const step = waitStep(current.view, intent, words);
       const key = `${step.kind}:${pauseKey(current)}`;

@@ -4,7 +4,7 @@
  */
 import type { RefreshActivity } from "tencentcloud-sdk-nodejs/tencentcloud/services/as/v20180419/as_models";
 import { InstanceRefreshRejected } from "../core/errors";
-import type { ActivityView } from "../core/model";
+import { progressLine, type ActivityView } from "../core/model";
 import type { ErrorInfo, Intent, RefreshBackend } from "../core/port";
 import type { RateLimiter } from "../core/rateLimit";
 import type { Sleep } from "../core/retry";
@@ -72,7 +72,12 @@ export function createTencentBackend(options: TencentBackendOptions): TencentBac
   return {
     words: TENCENT_WORDS,
     poller,
+    // StartInstanceRefresh has no client token: a refresh in flight is never provably this resource's.
+    idempotentStart: false,
     view: viewOf,
+    // Cancel is refused while a batch runs: pause, let the batch end, then cancel.
+    cancelPlan: () => "pauseFirst",
+    progressLine: (view) => progressLine(view, TENCENT_WORDS.step),
 
     intent(inputs): Intent {
       return {
