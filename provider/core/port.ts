@@ -126,7 +126,12 @@ export interface RefreshBackend<N, I, O extends object> {
    */
   cancelPlan(view: ActivityView): "pauseFirst" | "cancel" | "waitForEnd";
   /** One line of progress for the activity. */
-  progressLine(view: ActivityView): string;
+  progressLine(record: N): string;
+  /**
+   * Why the cloud refuses to roll `origin` back, as far as its record tells (undefined when nothing
+   * does); the API's own refusals still apply. Most clouds use `core/rollback.ts`'s `refusalOf`.
+   */
+  rollbackRefusal(origin: N): string | undefined;
   /** Classifies anything a call threw. */
   classify(error: unknown): ErrorInfo;
   /** A clearer error for a refused start (naming the input), or the error itself. */

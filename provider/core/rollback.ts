@@ -13,8 +13,9 @@ import type { OutputExtras } from "./port";
 import { perform } from "./wait";
 
 /**
- * Why `origin` cannot be rolled back, from what is known of it (the recorded state at preview, the
- * live activity at `up`); undefined when nothing forbids it. The API's own refusals still apply.
+ * Why `origin` cannot be rolled back under the usual rules (a rollback is never rolled back, nor a
+ * cancelled refresh, nor one that refreshed nothing), from what is known of it (the recorded state
+ * at preview, the live activity at `up`); undefined when nothing forbids it.
  * @example refusalOf({ phase: "cancelled", status: "CANCELLED", … }) // "it was CANCELLED; a cancelled refresh cannot be rolled back …"
  */
 export function refusalOf(origin: { phase: string; status: string; isRollback: boolean; type: string; originId?: string; done: number; failed: number; stepRunning: boolean }): string | undefined {
@@ -57,7 +58,7 @@ export async function rollbackFlow<N, I, O extends object>(ctx: FlowContext<N, I
       cause === undefined ? undefined : { cause },
     );
   const { view } = origin;
-  const refusal = refusalOf({ ...view, done: view.progress.done, failed: view.progress.failed });
+  const refusal = backend.rollbackRefusal(origin.record);
   if (refusal) throw reject(refusal);
   const busy = (await backend.inFlight(view.groupId)).map((r) => backend.view(r)).find((other) => other.id !== view.id);
   if (busy) {

@@ -118,7 +118,7 @@ async function cancelActivity<N, I, O extends object>(
     }
     tracked = described;
     const { view } = tracked;
-    const line = backend.progressLine(view);
+    const line = backend.progressLine(tracked.record);
     if (line !== lastLine) ctx.log((lastLine = line));
     const plan = backend.cancelPlan(view);
     const cancellable = plan === "cancel" ? view.phase !== "cancelling" : plan === "pauseFirst" && PAUSED_PHASES.has(view.phase) && !view.stepRunning;

@@ -121,7 +121,7 @@ export async function waitForActivity<N, I, O extends object>(
       if (ctx.cancel.cancelled) {
         throw fail(`pulumi was cancelled (Ctrl-C) while waiting for ${id}`, "run `pulumi up` to keep waiting, or `pulumi destroy` to cancel the refresh.");
       }
-      const line = ctx.backend.progressLine(current.view);
+      const line = ctx.backend.progressLine(current.record);
       if (line !== lastLine) ctx.log((lastLine = line));
       const step = waitStep(current.view, intent, words);
       const key = `${step.kind}:${pauseKey(current)}`;

@@ -5,6 +5,7 @@
 import type { RefreshActivity } from "tencentcloud-sdk-nodejs/tencentcloud/services/as/v20180419/as_models";
 import { InstanceRefreshRejected } from "../core/errors";
 import { progressLine, type ActivityView } from "../core/model";
+import { refusalOf } from "../core/rollback";
 import type { ErrorInfo, Intent, RefreshBackend } from "../core/port";
 import type { RateLimiter } from "../core/rateLimit";
 import type { Sleep } from "../core/retry";
@@ -77,7 +78,11 @@ export function createTencentBackend(options: TencentBackendOptions): TencentBac
     view: viewOf,
     // Cancel is refused while a batch runs: pause, let the batch end, then cancel.
     cancelPlan: () => "pauseFirst",
-    progressLine: (view) => progressLine(view, TENCENT_WORDS.step),
+    progressLine: (record) => progressLine(viewOf(record), TENCENT_WORDS.step),
+    rollbackRefusal(record) {
+      const view = viewOf(record);
+      return refusalOf({ ...view, done: view.progress.done, failed: view.progress.failed });
+    },
 
     intent(inputs): Intent {
       return {
