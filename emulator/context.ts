@@ -1,9 +1,9 @@
 /** What the HTTP layers (cloud API and admin API) share. */
-import type { Backend } from "./backend";
+import type { Backend } from "./tencentcloud/backend";
 import type { FaultInjector } from "./faults";
 import type { RateLimiter } from "./rateLimit";
 import type { RequestLog } from "./requestLog";
-import type { SignatureVerifier } from "./signature";
+import type { SignatureVerifier } from "./tencentcloud/signature";
 
 /** Shared services of one emulator instance. */
 export interface EmulatorContext {

@@ -4,13 +4,13 @@
  * request log. Errors answer `{"error": {"code", "message"}}` with a 4xx status.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { parsePace, type Fixture, type SeedGroupSpec } from "./backend";
+import { parsePace, type Fixture, type SeedGroupSpec } from "./tencentcloud/backend";
 import type { EmulatorContext } from "./context";
 import { AdminError, ApiError } from "./errors";
 import type { FaultSpec } from "./faults";
 import { ADMIN_PREFIX } from "./routes";
-import { readBody } from "./server";
-import { toGroupView, toRefreshActivity } from "./views";
+import { readBody } from "./tencentcloud/cloudApi";
+import { toGroupView, toRefreshActivity } from "./tencentcloud/views";
 
 /** Largest admin request body. */
 const MAX_ADMIN_BODY_BYTES = 10 * 1024 * 1024;

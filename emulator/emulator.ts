@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { EmulatorAdmin } from "./adminClient";
-import { Backend, DEFAULT_SECONDS_PER_BATCH, type Fixture } from "./backend";
+import { Backend, DEFAULT_SECONDS_PER_BATCH, type Fixture } from "./tencentcloud/backend";
 import { RealClock, type Clock } from "./clock";
 import type { EmulatorContext } from "./context";
 import { handleAdminRequest } from "./control";
@@ -16,8 +16,8 @@ import { StatePersister } from "./persistence";
 import { RateLimiter } from "./rateLimit";
 import { DEFAULT_REQUEST_LOG_LIMIT, RequestLog } from "./requestLog";
 import { routeOf } from "./routes";
-import { handleApiRequest } from "./server";
-import { SignatureVerifier, type Credential } from "./signature";
+import { handleApiRequest } from "./tencentcloud/cloudApi";
+import { SignatureVerifier, type Credential } from "./tencentcloud/signature";
 
 /** SecretId accepted by default (document it; it is not a secret). */
 export const DEFAULT_SECRET_ID = "AKIDEMULATOR000000000000000000000000";

@@ -8,8 +8,8 @@
  */
 import { accessSync, constants, existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import type { Backend } from "./backend";
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type StateSnapshot } from "./state";
+import type { Backend } from "./tencentcloud/backend";
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type StateSnapshot } from "./tencentcloud/state";
 
 /** Delay between a change and the write that records it. */
 export const PERSIST_DEBOUNCE_MS = 250;

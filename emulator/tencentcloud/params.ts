@@ -5,7 +5,7 @@
  * InvalidParameter, out of range / not in the enum → InvalidParameterValue.
  * inferred: a JSON `null` counts as "not given" (the SDK strips nulls before sending).
  */
-import { ApiError, ErrorCodes } from "./errors";
+import { ApiError, ErrorCodes } from "../errors";
 
 /** The type of one parameter. */
 export type Schema =

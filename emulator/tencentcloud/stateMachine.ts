@@ -13,7 +13,7 @@
  * `backend.ts` checks those first. Side effects (ids, surge instances, persistence) happen only
  * when a status actually changes.
  */
-import { ApiError, ErrorCodes } from "./errors";
+import { ApiError, ErrorCodes } from "../errors";
 import { splitIntoBatches } from "./batches";
 import type { ModelState } from "./state";
 import {

@@ -6,13 +6,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { EmulatorContext } from "./context";
+import type { EmulatorContext } from "../context";
 import { errorEnvelope, newRequestId, successEnvelope } from "./envelope";
-import { ApiError, ErrorCodes } from "./errors";
+import { ApiError, ErrorCodes } from "../errors";
 import { ACTIONS } from "./handlers";
 import { checkRegion, decodeObject, parseJsonBody } from "./params";
-import { DROPPED, OK, selectParams } from "./requestLog";
-import { API_VERSION } from "./routes";
+import { DROPPED, OK, selectParams } from "../requestLog";
+import { API_VERSION } from "../routes";
 
 /** Largest request body accepted. */
 export const MAX_BODY_BYTES = 1024 * 1024;

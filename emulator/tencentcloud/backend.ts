@@ -4,11 +4,11 @@
  * (cloud API) or {@link AdminError} (admin API). The model advances lazily on every call and
  * whenever the clock moves.
  */
-import { AdminError, ApiError, ErrorCodes } from "./errors";
+import { AdminError, ApiError, ErrorCodes } from "../errors";
 import { batchSizes } from "./batches";
-import type { Clock } from "./clock";
-import { EventQueue } from "./eventQueue";
-import { IdPrefix, idPattern, newId } from "./ids";
+import type { Clock } from "../clock";
+import { EventQueue } from "../eventQueue";
+import { IdPrefix, idPattern, newId } from "../ids";
 import { ModelState, type StateSnapshot } from "./state";
 import { RefreshMachine, conflict, timingFor, type MachineEnv, type Timing } from "./stateMachine";
 import {
