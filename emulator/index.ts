@@ -22,7 +22,8 @@ export { ManualClock, RealClock, formatTime, DEFAULT_MANUAL_CLOCK_START_MS } fro
 export type { Clock, ClockListener } from "./clock";
 export { Backend, DEFAULT_SECONDS_PER_BATCH } from "./tencentcloud/backend";
 export type { Fixture, Pace, SeedGroupSpec, SeedInstanceSpec } from "./tencentcloud/backend";
-export { ApiError, ErrorCodes, AdminError } from "./errors";
+export { ApiError, AdminError } from "./errors";
+export { ErrorCodes } from "./tencentcloud/errorCodes";
 export { batchSizes, splitIntoBatches } from "./tencentcloud/batches";
 export { signAuthorization, SignatureVerifier, SIGNATURE_MAX_SKEW_SECONDS } from "./tencentcloud/signature";
 export type { Credential } from "./tencentcloud/signature";

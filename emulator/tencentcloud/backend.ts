@@ -4,7 +4,8 @@
  * (cloud API) or {@link AdminError} (admin API). The model advances lazily on every call and
  * whenever the clock moves.
  */
-import { AdminError, ApiError, ErrorCodes } from "../errors";
+import { AdminError, ApiError } from "../errors";
+import { ErrorCodes } from "./errorCodes";
 import { batchSizes } from "./batches";
 import type { Clock } from "../clock";
 import { EventQueue } from "../eventQueue";

@@ -5,7 +5,8 @@
  * InvalidParameter, out of range / not in the enum → InvalidParameterValue.
  * inferred: a JSON `null` counts as "not given" (the SDK strips nulls before sending).
  */
-import { ApiError, ErrorCodes } from "../errors";
+import { ApiError } from "../errors";
+import { ErrorCodes } from "./errorCodes";
 
 /** The type of one parameter. */
 export type Schema =

@@ -5,7 +5,8 @@
  * `127` for `127.0.0.1:PORT`), and the payload hash covers the raw body bytes.
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import { ApiError, ErrorCodes } from "../errors";
+import { ApiError } from "../errors";
+import { ErrorCodes } from "./errorCodes";
 
 /** A SecretId/SecretKey pair the emulator accepts; `token` makes it a temporary credential. */
 export interface Credential {

@@ -13,7 +13,8 @@
  * `backend.ts` checks those first. Side effects (ids, surge instances, persistence) happen only
  * when a status actually changes.
  */
-import { ApiError, ErrorCodes } from "../errors";
+import { ApiError } from "../errors";
+import { ErrorCodes } from "./errorCodes";
 import { splitIntoBatches } from "./batches";
 import type { ModelState } from "./state";
 import {
