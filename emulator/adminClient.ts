@@ -5,7 +5,8 @@
  * const group = await admin.seedGroup({ instanceCount: 5 });
  * await admin.failInstance(group.instanceIds[0], "image not found");
  */
-import type { Pace, SeedGroupSpec } from "./tencentcloud/backend";
+import type { Pace } from "./pace";
+import type { SeedGroupSpec } from "./tencentcloud/seeding";
 import type { FaultRule, FaultSpec } from "./faults";
 import type { ActionCounter, RequestLogEntry } from "./requestLog";
 import type { RefreshActivity } from "./tencentcloud/types";

@@ -8,7 +8,7 @@
  */
 import { parseArgs } from "node:util";
 import { DEFAULT_HOST, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, startEmulator, type EmulatorOptions } from "./emulator";
-import { DEFAULT_SECONDS_PER_BATCH } from "./tencentcloud/backend";
+import { DEFAULT_SECONDS_PER_BATCH } from "./pace";
 
 /** Exit status for bad command-line usage. */
 export const EXIT_USAGE = 2;

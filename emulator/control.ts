@@ -4,7 +4,8 @@
  * request log. Errors answer `{"error": {"code", "message"}}` with a 4xx status.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { parsePace, type Fixture, type SeedGroupSpec } from "./tencentcloud/backend";
+import { parsePace } from "./pace";
+import type { Fixture, SeedGroupSpec } from "./tencentcloud/seeding";
 import type { EmulatorContext } from "./context";
 import { AdminError, ApiError } from "./errors";
 import type { FaultSpec } from "./faults";
