@@ -1,58 +1,73 @@
 /**
- * The cloud API over HTTP: `POST /` with `X-TC-*` headers and a JSON body, answered with HTTP 200
- * and the `{"Response": ...}` envelope. Order of checks: method, Action header, signature,
- * Version, action name, region, rate limit, injected faults, body, parameters, backend.
+ * Tencent Cloud's API over HTTP, as the server's {@link CloudApi}: a request carrying `X-TC-Action`
+ * is `POST /` with `X-TC-*` headers and a JSON body, answered with HTTP 200 and the
+ * `{"Response": ...}` envelope. Order of checks: method, Action header, signature, Version, action
+ * name, region, rate limit, injected faults, body, parameters, backend.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { EmulatorContext } from "../context";
-import { errorEnvelope, newRequestId, successEnvelope } from "./envelope";
+import type { CloudApi } from "../cloudApi";
+import type { ApiServices } from "../context";
 import { ApiError } from "../errors";
+import { headerValue, readBody } from "../http";
+import { DEFAULT_REQUESTS_PER_SECOND } from "../rateLimit";
+import { DROPPED, OK, selectParams } from "../requestLog";
+import type { Backend } from "./backend";
+import { errorEnvelope, newRequestId, successEnvelope } from "./envelope";
 import { ErrorCodes } from "./errorCodes";
 import { ACTIONS } from "./handlers";
 import { checkRegion, decodeObject, parseJsonBody } from "./params";
-import { DROPPED, OK, selectParams } from "../requestLog";
-import { API_VERSION } from "../routes";
+import type { SignatureVerifier } from "./signature";
 
+/** The cloud's name (its folder). */
+export const TENCENT_CLOUD = "tencentcloud";
+/** API version of Auto Scaling emulated here. */
+export const API_VERSION = "2018-04-19";
+/** The header naming the action; a request that carries it is for this API. */
+export const ACTION_HEADER = "x-tc-action";
 /** Largest request body accepted. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** Parameters copied into request-log entries when present (scalars only). */
+export const LOGGED_PARAMETERS = [
+  "AutoScalingGroupId",
+  "RefreshActivityId",
+  "OriginRefreshActivityId",
+  "ResumeMode",
+  "RefreshMode",
+  "Limit",
+  "Offset",
+] as const;
 /** An echoed X-TC-TraceId must look like this (printable ASCII, bounded). */
 const TRACE_ID_RE = /^[\x21-\x7e]{1,256}$/;
 
-function headerValue(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
+/** What Tencent Cloud API requests are served with: the shared services, the model and the accepted credentials. */
+export interface TencentApiContext extends ApiServices {
+  readonly backend: Backend;
+  readonly verifier: SignatureVerifier;
 }
 
-/** Reads the body up to `limit` bytes; `tooLarge` is set when it went beyond. */
-export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<{ body: Buffer; tooLarge: boolean }> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > limit) tooLarge = true;
-      else chunks.push(c);
-    });
-    req.on("end", () => resolve({ body: Buffer.concat(chunks), tooLarge }));
-    req.on("error", () => resolve({ body: Buffer.concat(chunks), tooLarge }));
-  });
+/** Tencent Cloud's API as a {@link CloudApi}: it claims the requests that carry `X-TC-Action`. */
+export function tencentCloudApi(ctx: TencentApiContext): CloudApi {
+  return {
+    name: TENCENT_CLOUD,
+    matches: (req) => req.headers[ACTION_HEADER] !== undefined,
+    handle: (req, res) => handleApiRequest(ctx, req, res),
+  };
 }
 
-/** Serves one cloud API request. Never throws; every failure becomes an error envelope. */
-export async function handleApiRequest(ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** Serves one request. Never throws; every failure becomes an error envelope. */
+async function handleApiRequest(ctx: TencentApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = performance.now();
   const time = new Date().toISOString();
   const requestId = newRequestId();
-  const action = headerValue(req, "x-tc-action") ?? "";
+  const action = headerValue(req, ACTION_HEADER) ?? "";
   const traceId = headerValue(req, "x-tc-traceid");
   let parsed: Record<string, unknown> | null = null;
   let code = OK;
   let payload: string | null = null;
   try {
-    const { body, tooLarge } = await readBody(req);
+    const { body, tooLarge } = await readBody(req, MAX_BODY_BYTES);
     let parseError: unknown = null;
     try {
       parsed = parseJsonBody(body);
@@ -79,13 +94,13 @@ export async function handleApiRequest(ctx: EmulatorContext, req: IncomingMessag
     res.writeHead(200, headers);
     res.end(payload);
   }
-  ctx.log.add({ time, action, params: selectParams(parsed), code, latencyMs: performance.now() - started, requestId });
+  ctx.log.add({ time, action, params: selectParams(parsed, LOGGED_PARAMETERS), code, latencyMs: performance.now() - started, requestId });
 }
 
 const DROP = Symbol("drop");
 
 async function dispatch(
-  ctx: EmulatorContext,
+  ctx: TencentApiContext,
   req: IncomingMessage,
   action: string,
   body: Buffer,
@@ -115,7 +130,7 @@ async function dispatch(
   if (!handler) throw new ApiError(ErrorCodes.InvalidAction, `The action ${action.slice(0, 64)} does not exist in Auto Scaling ${API_VERSION}.`);
   checkRegion(headerValue(req, "x-tc-region"));
   if (!ctx.rateLimiter.tryAcquire(action)) {
-    throw new ApiError(ErrorCodes.RequestLimitExceeded, `Request limit exceeded: at most 20 ${action} requests per second.`);
+    throw new ApiError(ErrorCodes.RequestLimitExceeded, `Request limit exceeded: at most ${DEFAULT_REQUESTS_PER_SECOND} ${action} requests per second.`);
   }
   const fault = ctx.faults.decide(action);
   if (fault.latencyMs > 0) await sleep(fault.latencyMs);

@@ -1,4 +1,4 @@
-/** The response envelope: the one place that serializes results and {@link ApiError}s. */
+/** Tencent Cloud's response envelope, `{"Response": …}`: the one place that serializes results and {@link ApiError}s. */
 import { randomUUID } from "node:crypto";
 import { ApiError } from "../errors";
 import { ErrorCodes } from "./errorCodes";

@@ -1,5 +1,6 @@
 /**
- * The wire layer's actions: for each, the parameter schema, then one backend call and serialization.
+ * The action table of the Auto Scaling API: for each action, the parameter schema, then one backend
+ * call and serialization.
  */
 import type { Backend } from "./backend";
 import type { Filter, ListInput } from "./listQuery";

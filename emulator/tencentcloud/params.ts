@@ -1,5 +1,5 @@
 /**
- * Typed decoding of request parameters. Every error names the offending field with its full path,
+ * Typed decoding of Tencent Cloud JSON request bodies and the `X-TC-Region` check. Every error names the offending field with its full path,
  * e.g. `RefreshSettings.RollingUpdateSettings.BatchNumber` or `Filters.0.Name`:
  * unknown field → UnknownParameter, missing required → MissingParameter, wrong JSON type →
  * InvalidParameter, out of range / not in the enum → InvalidParameterValue.

@@ -2,7 +2,9 @@
  * Seeding: the groups and instances a model starts with (a fixture) or that the admin API creates,
  * with the defaults a seed spec leaves out.
  */
+import { readFileSync } from "node:fs";
 import { AdminError } from "../errors";
+import defaultFixtureJson from "../fixtures/default.json";
 import { newId } from "../ids";
 import { GROUP_ID_PATTERN, INSTANCE_ID_PATTERN, IdPrefix } from "./resourceIds";
 import type { ModelState } from "./state";
@@ -46,6 +48,25 @@ export interface SeedGroupSpec {
 /** Fixture file layout. */
 export interface Fixture {
   groups: SeedGroupSpec[];
+}
+
+/** The built-in fixture (`emulator/fixtures/default.json`). */
+export const DEFAULT_FIXTURE: Fixture = defaultFixtureJson as Fixture;
+
+/** Reads and checks a fixture file or object. */
+export function loadFixture(fixture: Fixture | string): Fixture {
+  let data: unknown = fixture;
+  if (typeof fixture === "string") {
+    try {
+      data = JSON.parse(readFileSync(fixture, "utf8"));
+    } catch (e) {
+      throw new Error(`Cannot read fixture ${fixture}: ${(e as Error).message}`);
+    }
+  }
+  if (typeof data !== "object" || data === null || !Array.isArray((data as Fixture).groups)) {
+    throw new Error(`Fixture ${typeof fixture === "string" ? fixture : "(object)"} must be an object with a "groups" array`);
+  }
+  return data as Fixture;
 }
 
 /** Adds a group and its instances to `st`; throws a 400 / 409 {@link AdminError} for a bad or taken id. */

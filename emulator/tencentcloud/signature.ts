@@ -18,6 +18,11 @@ export interface Credential {
   readonly token?: string;
 }
 
+/** SecretId accepted by default (document it; it is not a secret). */
+export const DEFAULT_SECRET_ID = "AKIDEMULATOR000000000000000000000000";
+/** SecretKey of {@link DEFAULT_SECRET_ID}. */
+export const DEFAULT_SECRET_KEY = "EMULATORSECRETKEY000000000000000";
+
 /** Largest accepted |server time − X-TC-Timestamp|, in seconds. */
 export const SIGNATURE_MAX_SKEW_SECONDS = 300;
 /** The only algorithm accepted. */
