@@ -26,7 +26,9 @@ export type AdminBody = Record<string, unknown>;
 
 /** One admin endpoint: method and path (below {@link ADMIN_PREFIX}, no trailing slash), and what it answers. */
 export interface AdminRoute {
+  /** HTTP method, e.g. `POST`. */
   readonly method: string;
+  /** The path below {@link ADMIN_PREFIX}, anchored, e.g. `/^groups\/([^/]+)$/`. */
   readonly pattern: RegExp;
   /** Serves the request: `m` is the path's match (groups URI-decoded); the result is sent as JSON with 200. */
   run(m: string[], body: AdminBody, query: URLSearchParams): unknown;

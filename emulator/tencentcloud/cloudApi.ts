@@ -43,7 +43,9 @@ const TRACE_ID_RE = /^[\x21-\x7e]{1,256}$/;
 
 /** What Tencent Cloud API requests are served with: the shared services, the model and the accepted credentials. */
 export interface TencentApiContext extends ApiServices {
+  /** The Auto Scaling model the actions run against. */
   readonly backend: Backend;
+  /** Checks each request's TC3 signature against the accepted credentials. */
   readonly verifier: SignatureVerifier;
 }
 
