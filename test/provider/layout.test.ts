@@ -60,13 +60,13 @@ describe("provider layout", () => {
 
 // The boundary of the emulator: its top-level modules are cloud-neutral (clock, faults, request log,
 // rate limit, persistence, admin routing, the HTTP server and the CloudApi seam) and import no cloud's
-// folder (emulator/tencentcloud, and next emulator/alibabacloud). Only the composition may: emulator.ts
+// folder (emulator/tencentcloud, emulator/alibabacloud). Only the composition may: emulator.ts
 // (which also registers the clouds' APIs with the server) and cli.ts (its command line), the public
 // entry index.ts (re-exports), and adminClient.ts, the typed client of every admin endpoint (types only).
 // A cloud's modules import neutral modules and their own folder, never the composition or another cloud.
 // eslint.config.mjs checks the first rule too.
 const emulatorRoot = path.join(__dirname, "../../emulator");
-const CLOUD_FOLDERS = ["tencentcloud"];
+const CLOUD_FOLDERS = ["tencentcloud", "alibabacloud"];
 const COMPOSITION = ["emulator.ts", "cli.ts", "index.ts"];
 const TYPES_ONLY = ["adminClient.ts"];
 
