@@ -3,6 +3,13 @@
 // must be awaited, returned or explicitly voided, and never passed where a void callback is expected.
 import tseslint from "typescript-eslint";
 
+/** The rule that keeps emulator/ top level cloud-neutral: no import of a cloud's folder or SDK. */
+function noCloudImports({ allowTypeImports }) {
+  const group = ["./tencentcloud", "./tencentcloud/**", "./alibabacloud", "./alibabacloud/**", "tencentcloud-sdk-nodejs", "tencentcloud-sdk-nodejs/**"];
+  const message = "emulator/ top level is cloud-neutral: move the code into the cloud's folder, or pass it in from emulator.ts (the composition).";
+  return ["error", { patterns: [{ group, message, allowTypeImports }] }];
+}
+
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "**/node_modules/**", "test/.work/**", "bench/.work/**", ".pulumi-local/**"] },
   ...tseslint.configs.recommended,
@@ -32,5 +39,16 @@ export default tseslint.config(
         { patterns: [{ group: ["**/tencentcloud", "**/tencentcloud/**", "tencentcloud-sdk-nodejs", "tencentcloud-sdk-nodejs/**"], message: "provider/core names no cloud: move the code to provider/tencentcloud or inject it." }] },
       ],
     },
+  },
+  {
+    // emulator/ top level is cloud-neutral: no cloud's folder (test/provider/layout.test.ts checks the same). Exempt:
+    // the composition (emulator.ts, cli.ts) and the public entry (index.ts); adminClient.ts may import the clouds' types.
+    files: ["emulator/*.ts"],
+    ignores: ["emulator/emulator.ts", "emulator/cli.ts", "emulator/index.ts", "emulator/adminClient.ts"],
+    rules: { "@typescript-eslint/no-restricted-imports": noCloudImports({ allowTypeImports: false }) },
+  },
+  {
+    files: ["emulator/adminClient.ts"],
+    rules: { "@typescript-eslint/no-restricted-imports": noCloudImports({ allowTypeImports: true }) },
   },
 );

@@ -5,11 +5,12 @@
  * const group = await admin.seedGroup({ instanceCount: 5 });
  * await admin.failInstance(group.instanceIds[0], "image not found");
  */
-import type { Pace, SeedGroupSpec } from "./backend";
+import type { Pace } from "./pace";
+import type { SeedGroupSpec } from "./tencentcloud/seeding";
 import type { FaultRule, FaultSpec } from "./faults";
 import type { ActionCounter, RequestLogEntry } from "./requestLog";
-import type { RefreshActivity } from "./types";
-import type { EmulatorGroupView } from "./views";
+import type { RefreshActivity } from "./tencentcloud/types";
+import type { EmulatorGroupView } from "./tencentcloud/views";
 
 /** The admin API answered with an error status. */
 export class EmulatorAdminError extends Error {

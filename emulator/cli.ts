@@ -7,8 +7,9 @@
  * stderr); SIGINT/SIGTERM flush the state file and exit 0; bad flags exit 2.
  */
 import { parseArgs } from "node:util";
-import { DEFAULT_HOST, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, startEmulator, type EmulatorOptions } from "./emulator";
-import { DEFAULT_SECONDS_PER_BATCH } from "./backend";
+import { DEFAULT_HOST, startEmulator, type EmulatorOptions } from "./emulator";
+import { DEFAULT_SECONDS_PER_BATCH } from "./pace";
+import { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY } from "./tencentcloud/signature";
 
 /** Exit status for bad command-line usage. */
 export const EXIT_USAGE = 2;

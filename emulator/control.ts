@@ -1,16 +1,16 @@
 /**
  * The admin API under `/_emulator/`: unsigned JSON over HTTP, accepted only from loopback
  * addresses. Used by tests and demos to seed state, inject faults, move the clock and read the
- * request log. Errors answer `{"error": {"code", "message"}}` with a 4xx status.
+ * request log. Errors answer `{"error": {"code", "message"}}` with a 4xx status. This module routes
+ * admin requests and serves the endpoints of the shared services ({@link serviceRoutes}); each
+ * cloud adds the endpoints of its model (Tencent Cloud: `tencentcloud/adminRoutes.ts`).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { parsePace, type Fixture, type SeedGroupSpec } from "./backend";
 import type { EmulatorContext } from "./context";
 import { AdminError, ApiError } from "./errors";
 import type { FaultSpec } from "./faults";
+import { readBody } from "./http";
 import { ADMIN_PREFIX } from "./routes";
-import { readBody } from "./server";
-import { toGroupView, toRefreshActivity } from "./views";
 
 /** Largest admin request body. */
 const MAX_ADMIN_BODY_BYTES = 10 * 1024 * 1024;
@@ -21,186 +21,124 @@ export function isLoopback(address: string | undefined): boolean {
   return address === "::1" || address.startsWith("127.") || address.startsWith("::ffff:127.");
 }
 
-type Json = Record<string, unknown>;
-type Route = {
-  method: string;
-  pattern: RegExp;
-  run: (ctx: EmulatorContext, m: string[], body: Json, query: URLSearchParams) => unknown;
-};
+/** The JSON object body of an admin request (`{}` when empty). */
+export type AdminBody = Record<string, unknown>;
 
-function str(body: Json, key: string, required = true): string | undefined {
+/** One admin endpoint: method and path (below {@link ADMIN_PREFIX}, no trailing slash), and what it answers. */
+export interface AdminRoute {
+  /** HTTP method, e.g. `POST`. */
+  readonly method: string;
+  /** The path below {@link ADMIN_PREFIX}, anchored, e.g. `/^groups\/([^/]+)$/`. */
+  readonly pattern: RegExp;
+  /** Serves the request: `m` is the path's match (groups URI-decoded); the result is sent as JSON with 200. */
+  run(m: string[], body: AdminBody, query: URLSearchParams): unknown;
+}
+
+/** The string field `key` of a body (`undefined` when absent and not `required`); 400 otherwise. */
+export function stringField(body: AdminBody, key: string, required = true): string | undefined {
   const v = body[key];
   if (v === undefined && !required) return undefined;
   if (typeof v !== "string") throw new AdminError(400, "BadRequest", `${key} must be a string`);
   return v;
 }
 
-function num(body: Json, key: string): number {
+/** The finite number field `key` of a body; 400 otherwise. */
+export function numberField(body: AdminBody, key: string): number {
   const v = body[key];
   if (typeof v !== "number" || !Number.isFinite(v)) throw new AdminError(400, "BadRequest", `${key} must be a finite number`);
   return v;
 }
 
-function clockView(ctx: EmulatorContext): Json {
-  const now = ctx.backend.clock.now();
-  return { now, iso: new Date(now).toISOString(), kind: ctx.backend.clock.kind };
+function clockView(ctx: EmulatorContext): AdminBody {
+  const now = ctx.clock.now();
+  return { now, iso: new Date(now).toISOString(), kind: ctx.clock.kind };
 }
 
 function resetAll(ctx: EmulatorContext, empty: boolean): void {
-  ctx.backend.reset(empty);
+  ctx.resetModels(empty);
   ctx.faults.clear();
   ctx.log.reset();
   ctx.rateLimiter.reset();
 }
 
-/** Every admin endpoint. */
-export const ADMIN_ROUTES: readonly Route[] = [
-  { method: "GET", pattern: /^health$/, run: (ctx) => ({ ok: true, ...clockView(ctx) }) },
-  {
-    method: "POST",
-    pattern: /^reset$/,
-    run: (ctx, _m, body) => {
-      resetAll(ctx, body.empty === true);
-      return { ok: true };
+/** The endpoints of the shared services: health, reset, faults, request log, clock, rate limit, persistence. */
+export function serviceRoutes(ctx: EmulatorContext): AdminRoute[] {
+  return [
+    { method: "GET", pattern: /^health$/, run: () => ({ ok: true, ...clockView(ctx) }) },
+    {
+      method: "POST",
+      pattern: /^reset$/,
+      run: (_m, body) => {
+        resetAll(ctx, body.empty === true);
+        return { ok: true };
+      },
     },
-  },
-  {
-    method: "POST",
-    pattern: /^fixture$/,
-    run: (ctx, _m, body) => {
-      if (!Array.isArray((body as unknown as Fixture).groups)) throw new AdminError(400, "BadRequest", "groups must be an array");
-      // One seedGroup per group (not loadFixture, the start-up path): each marks the state dirty, so
-      // the state file records the loaded groups.
-      for (const group of (body as unknown as Fixture).groups) ctx.backend.seedGroup(group);
-      return { ok: true };
+    { method: "GET", pattern: /^faults$/, run: () => ({ faults: ctx.faults.list() }) },
+    { method: "POST", pattern: /^faults$/, run: (_m, body) => ctx.faults.add(body as FaultSpec) },
+    {
+      method: "DELETE",
+      pattern: /^faults$/,
+      run: () => {
+        ctx.faults.clear();
+        return { ok: true };
+      },
     },
-  },
-  {
-    method: "GET",
-    pattern: /^groups$/,
-    run: (ctx) => ({ groups: [...ctx.backend.state.groups.values()].map((g) => toGroupView(g, ctx.backend.state)) }),
-  },
-  {
-    method: "POST",
-    pattern: /^groups$/,
-    run: (ctx, _m, body) => toGroupView(ctx.backend.seedGroup(body as SeedGroupSpec), ctx.backend.state),
-  },
-  { method: "GET", pattern: /^groups\/([^/]+)$/, run: (ctx, m) => toGroupView(ctx.backend.getGroup(m[1]!), ctx.backend.state) },
-  {
-    method: "POST",
-    pattern: /^instances\/([^/]+)\/fail$/,
-    run: (ctx, m, body) => {
-      const count = body.count === undefined ? 1 : num(body, "count");
-      ctx.backend.failInstance(m[1]!, str(body, "message", false) ?? "", count);
-      return { ok: true };
+    {
+      method: "GET",
+      pattern: /^requests$/,
+      run: (_m, _b, q) => {
+        const since = q.get("sinceSeq");
+        const limit = q.get("limit");
+        return {
+          entries: ctx.log.entries({
+            action: q.get("action") ?? undefined,
+            sinceSeq: since !== null ? Number(since) : undefined,
+            limit: limit !== null ? Number(limit) : undefined,
+          }),
+        };
+      },
     },
-  },
-  {
-    method: "POST",
-    pattern: /^instances\/([^/]+)\/remove$/,
-    run: (ctx, m) => {
-      ctx.backend.removeInstance(m[1]!);
-      return { ok: true };
+    { method: "GET", pattern: /^counters$/, run: () => ctx.log.counts() },
+    { method: "GET", pattern: /^clock$/, run: () => clockView(ctx) },
+    {
+      method: "POST",
+      pattern: /^clock\/advance$/,
+      run: (_m, body) => {
+        ctx.clock.advance(numberField(body, "ms"));
+        return clockView(ctx);
+      },
     },
-  },
-  {
-    method: "DELETE",
-    pattern: /^instances\/([^/]+)$/,
-    run: (ctx, m) => {
-      ctx.backend.removeInstance(m[1]!);
-      return { ok: true };
+    {
+      method: "POST",
+      pattern: /^clock\/set$/,
+      run: (_m, body) => {
+        const time = body.time;
+        const ms = typeof time === "string" ? Date.parse(time) : typeof time === "number" ? time : NaN;
+        if (!Number.isFinite(ms)) throw new AdminError(400, "BadRequest", "time must be epoch ms or an ISO date");
+        ctx.clock.set(ms);
+        return clockView(ctx);
+      },
     },
-  },
-  { method: "GET", pattern: /^faults$/, run: (ctx) => ({ faults: ctx.faults.list() }) },
-  { method: "POST", pattern: /^faults$/, run: (ctx, _m, body) => ctx.faults.add(body as FaultSpec) },
-  {
-    method: "DELETE",
-    pattern: /^faults$/,
-    run: (ctx) => {
-      ctx.faults.clear();
-      return { ok: true };
+    {
+      method: "POST",
+      pattern: /^rate-limit$/,
+      run: (_m, body) => {
+        if (typeof body.enabled !== "boolean") throw new AdminError(400, "BadRequest", "enabled must be a boolean");
+        ctx.rateLimiter.enabled = body.enabled;
+        return { enabled: ctx.rateLimiter.enabled };
+      },
     },
-  },
-  { method: "GET", pattern: /^activities\/([^/]+)$/, run: (ctx, m) => toRefreshActivity(ctx.backend.getActivity(m[1]!)) },
-  { method: "POST", pattern: /^activities\/([^/]+)\/pause$/, run: (ctx, m) => toRefreshActivity(ctx.backend.consolePause(m[1]!)) },
-  { method: "POST", pattern: /^activities\/([^/]+)\/cancel$/, run: (ctx, m) => toRefreshActivity(ctx.backend.consoleCancel(m[1]!)) },
-  // Pace control: how timed transitions happen, and transitions on demand (see Pace in backend.ts).
-  { method: "GET", pattern: /^pace$/, run: (ctx) => ctx.backend.pace },
-  {
-    method: "POST",
-    pattern: /^pace$/,
-    run: (ctx, _m, body) => {
-      ctx.backend.setPace(parsePace(body));
-      return ctx.backend.pace;
+    { method: "GET", pattern: /^rate-limit$/, run: () => ({ enabled: ctx.rateLimiter.enabled }) },
+    {
+      method: "POST",
+      pattern: /^persist$/,
+      run: () => {
+        ctx.flushState();
+        return { ok: true };
+      },
     },
-  },
-  { method: "POST", pattern: /^activities\/([^/]+)\/step$/, run: (ctx, m) => toRefreshActivity(ctx.backend.stepActivity(m[1]!)) },
-  { method: "POST", pattern: /^activities\/([^/]+)\/finish-batch$/, run: (ctx, m) => toRefreshActivity(ctx.backend.finishBatch(m[1]!)) },
-  {
-    method: "POST",
-    pattern: /^groups\/([^/]+)\/step$/,
-    run: (ctx, m) => toRefreshActivity(ctx.backend.stepActivity(ctx.backend.groupActivityId(m[1]!))),
-  },
-  {
-    method: "POST",
-    pattern: /^groups\/([^/]+)\/finish-batch$/,
-    run: (ctx, m) => toRefreshActivity(ctx.backend.finishBatch(ctx.backend.groupActivityId(m[1]!))),
-  },
-  {
-    method: "GET",
-    pattern: /^requests$/,
-    run: (ctx, _m, _b, q) => {
-      const since = q.get("sinceSeq");
-      const limit = q.get("limit");
-      return {
-        entries: ctx.log.entries({
-          action: q.get("action") ?? undefined,
-          sinceSeq: since !== null ? Number(since) : undefined,
-          limit: limit !== null ? Number(limit) : undefined,
-        }),
-      };
-    },
-  },
-  { method: "GET", pattern: /^counters$/, run: (ctx) => ctx.log.counts() },
-  { method: "GET", pattern: /^clock$/, run: (ctx) => clockView(ctx) },
-  {
-    method: "POST",
-    pattern: /^clock\/advance$/,
-    run: (ctx, _m, body) => {
-      ctx.backend.clock.advance(num(body, "ms"));
-      return clockView(ctx);
-    },
-  },
-  {
-    method: "POST",
-    pattern: /^clock\/set$/,
-    run: (ctx, _m, body) => {
-      const time = body.time;
-      const ms = typeof time === "string" ? Date.parse(time) : typeof time === "number" ? time : NaN;
-      if (!Number.isFinite(ms)) throw new AdminError(400, "BadRequest", "time must be epoch ms or an ISO date");
-      ctx.backend.clock.set(ms);
-      return clockView(ctx);
-    },
-  },
-  {
-    method: "POST",
-    pattern: /^rate-limit$/,
-    run: (ctx, _m, body) => {
-      if (typeof body.enabled !== "boolean") throw new AdminError(400, "BadRequest", "enabled must be a boolean");
-      ctx.rateLimiter.enabled = body.enabled;
-      return { enabled: ctx.rateLimiter.enabled };
-    },
-  },
-  { method: "GET", pattern: /^rate-limit$/, run: (ctx) => ({ enabled: ctx.rateLimiter.enabled }) },
-  {
-    method: "POST",
-    pattern: /^persist$/,
-    run: (ctx) => {
-      ctx.flushState();
-      return { ok: true };
-    },
-  },
-];
+  ];
+}
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body ?? {});
@@ -210,8 +148,8 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-/** Serves one admin request. Never throws. */
-export async function handleAdminRequest(ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** Serves one admin request with `routes`. Never throws. */
+export async function handleAdminRequest(routes: readonly AdminRoute[], req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
     if (!isLoopback(req.socket.remoteAddress)) {
       await readBody(req, 0);
@@ -222,23 +160,23 @@ export async function handleAdminRequest(ctx: EmulatorContext, req: IncomingMess
     const path = url.pathname.slice(ADMIN_PREFIX.length).replace(/\/+$/, "");
     const { body, tooLarge } = await readBody(req, MAX_ADMIN_BODY_BYTES);
     if (tooLarge) throw new AdminError(413, "TooLarge", `admin body exceeds ${MAX_ADMIN_BODY_BYTES} bytes`);
-    let json: Json = {};
+    let json: AdminBody = {};
     if (body.length > 0) {
       try {
         const parsed: unknown = JSON.parse(body.toString("utf8"));
         if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object");
-        json = parsed as Json;
+        json = parsed as AdminBody;
       } catch (e) {
         throw new AdminError(400, "BadRequest", `body must be a JSON object: ${(e as Error).message}`);
       }
     }
     let pathMatched = false;
-    for (const r of ADMIN_ROUTES) {
+    for (const r of routes) {
       const m = r.pattern.exec(path);
       if (!m) continue;
       pathMatched = true;
       if (r.method !== req.method) continue;
-      send(res, 200, r.run(ctx, m.map((x) => (x === undefined ? x : decodeURIComponent(x))), json, url.searchParams));
+      send(res, 200, r.run(m.map((x) => (x === undefined ? x : decodeURIComponent(x))), json, url.searchParams));
       return;
     }
     throw pathMatched

@@ -1,34 +1,30 @@
 /**
- * Assembles an emulator: backend, signature verifier, rate limiter, faults, request log, state
- * file and the HTTP server. {@link startEmulator} is the programmatic entry point; `cli.ts` wraps it.
+ * Assembles an emulator — the composition of the cloud-neutral services (clock, rate limiter,
+ * faults, request log, state file, admin API, HTTP server) with each cloud's parts (Tencent Cloud:
+ * backend, signature verifier, API, admin endpoints) — and registers the clouds' APIs with the
+ * server. {@link startEmulator} is the programmatic entry point; `cli.ts` wraps it.
  */
-import { readFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { EmulatorAdmin } from "./adminClient";
-import { Backend, DEFAULT_SECONDS_PER_BATCH, type Fixture } from "./backend";
 import { RealClock, type Clock } from "./clock";
-import type { EmulatorContext } from "./context";
-import { handleAdminRequest } from "./control";
+import type { CloudDispatch } from "./cloudApi";
+import type { ApiServices, EmulatorContext } from "./context";
+import { handleAdminRequest, serviceRoutes } from "./control";
 import { FaultInjector } from "./faults";
-import defaultFixtureJson from "./fixtures/default.json";
+import { DEFAULT_SECONDS_PER_BATCH } from "./pace";
 import { StatePersister } from "./persistence";
 import { RateLimiter } from "./rateLimit";
 import { DEFAULT_REQUEST_LOG_LIMIT, RequestLog } from "./requestLog";
-import { routeOf } from "./routes";
-import { handleApiRequest } from "./server";
-import { SignatureVerifier, type Credential } from "./signature";
+import { createEmulatorServer, listen } from "./server";
+import { tencentAdminRoutes } from "./tencentcloud/adminRoutes";
+import { Backend } from "./tencentcloud/backend";
+import { tencentCloudApi } from "./tencentcloud/cloudApi";
+import { DEFAULT_FIXTURE, loadFixture, type Fixture } from "./tencentcloud/seeding";
+import { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, SignatureVerifier, type Credential } from "./tencentcloud/signature";
+import { backendStateFile } from "./tencentcloud/stateFile";
 
-/** SecretId accepted by default (document it; it is not a secret). */
-export const DEFAULT_SECRET_ID = "AKIDEMULATOR000000000000000000000000";
-/** SecretKey of {@link DEFAULT_SECRET_ID}. */
-export const DEFAULT_SECRET_KEY = "EMULATORSECRETKEY000000000000000";
 /** Default listen host. */
 export const DEFAULT_HOST = "127.0.0.1";
-/** The built-in fixture (`emulator/fixtures/default.json`). */
-export const DEFAULT_FIXTURE: Fixture = defaultFixtureJson as Fixture;
-/** Keep-alive timeout of the HTTP server (longer than typical client agents' idle time). */
-const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 /** Options of {@link startEmulator}. All optional. */
 export interface EmulatorOptions {
@@ -78,22 +74,6 @@ export interface RunningEmulator {
   stop(): Promise<void>;
 }
 
-/** Reads and checks a fixture file or object. */
-export function loadFixture(fixture: Fixture | string): Fixture {
-  let data: unknown = fixture;
-  if (typeof fixture === "string") {
-    try {
-      data = JSON.parse(readFileSync(fixture, "utf8"));
-    } catch (e) {
-      throw new Error(`Cannot read fixture ${fixture}: ${(e as Error).message}`);
-    }
-  }
-  if (typeof data !== "object" || data === null || !Array.isArray((data as Fixture).groups)) {
-    throw new Error(`Fixture ${typeof fixture === "string" ? fixture : "(object)"} must be an object with a "groups" array`);
-  }
-  return data as Fixture;
-}
-
 /**
  * Starts an emulator.
  * @example
@@ -108,7 +88,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const clock = options.clock === undefined || options.clock === "real" ? new RealClock() : options.clock;
   const fixture = options.fixture === false ? undefined : loadFixture(options.fixture ?? DEFAULT_FIXTURE);
   const backend = new Backend({ clock, secondsPerBatch: options.secondsPerBatch ?? DEFAULT_SECONDS_PER_BATCH, fixture });
-  const persister = options.stateFile ? new StatePersister(options.stateFile, backend) : null;
+  const persister = options.stateFile ? new StatePersister(options.stateFile, backendStateFile(backend)) : null;
   try {
     persister?.load();
   } catch (e) {
@@ -116,29 +96,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     throw e;
   }
   persister?.start();
-  const ctx: EmulatorContext = {
-    backend,
-    verifier: new SignatureVerifier(credentials),
+  const verifier = new SignatureVerifier(credentials);
+  const services: ApiServices = {
     rateLimiter: new RateLimiter(options.rateLimit ?? true),
     faults: new FaultInjector(options.random),
     log: new RequestLog(options.requestLogLimit ?? DEFAULT_REQUEST_LOG_LIMIT),
+  };
+  const ctx: EmulatorContext = {
+    ...services,
+    clock,
+    resetModels: (empty) => backend.reset(empty),
     flushState: () => persister?.flush(true),
   };
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const handler = routeOf(req.url) === "admin" ? handleAdminRequest : handleApiRequest;
-    handler(ctx, req, res).catch((e: unknown) => {
-      process.stderr.write(`[emulator] unhandled: ${String(e)}\n`);
-      res.destroy();
-    });
-  });
-  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  }).catch((e: unknown) => {
+  // The dispatch registration: each cloud's API, tried in this order. A request no cloud claims gets
+  // Tencent Cloud's answer (e.g. MissingParameter without `X-TC-Action`), as before a second cloud.
+  const tencent = tencentCloudApi({ ...services, backend, verifier });
+  const clouds: CloudDispatch = { apis: [tencent], unmatched: tencent };
+  const adminRoutes = [...serviceRoutes(ctx), ...tencentAdminRoutes(backend)];
+  const server = createEmulatorServer((req, res) => handleAdminRequest(adminRoutes, req, res), clouds);
+  await listen(server, options.port ?? 0, host).catch((e: unknown) => {
     backend.close();
     persister?.close();
     throw e;

@@ -1,58 +1,18 @@
 /**
- * Typed API errors. The backend and the wire layer throw {@link ApiError}; exactly one place
- * (`envelope.ts`) turns it into the `{"Response": {"Error": {...}}}` envelope.
+ * Typed errors of the emulator's two faces. A cloud API answers an {@link ApiError} (a code and a
+ * message), which that cloud's envelope serializes (Tencent Cloud: `tencentcloud/envelope.ts`); the
+ * admin API answers an {@link AdminError} with an HTTP status.
  */
 
-/** Every error code the emulator can return, grouped as in the Tencent Cloud documentation. */
-export const ErrorCodes = {
-  // common codes
-  AuthFailureInvalidAuthorization: "AuthFailure.InvalidAuthorization",
-  AuthFailureSecretIdNotFound: "AuthFailure.SecretIdNotFound",
-  AuthFailureSignatureExpire: "AuthFailure.SignatureExpire",
-  AuthFailureSignatureFailure: "AuthFailure.SignatureFailure",
-  AuthFailureTokenFailure: "AuthFailure.TokenFailure",
-  InvalidAction: "InvalidAction",
-  NoSuchVersion: "NoSuchVersion",
-  UnsupportedProtocol: "UnsupportedProtocol",
-  RequestSizeLimitExceeded: "RequestSizeLimitExceeded",
-  InvalidParameter: "InvalidParameter",
-  InvalidParameterValue: "InvalidParameterValue",
-  MissingParameter: "MissingParameter",
-  UnknownParameter: "UnknownParameter",
-  UnsupportedRegion: "UnsupportedRegion",
-  RequestLimitExceeded: "RequestLimitExceeded",
-  InternalError: "InternalError",
-  // action specific codes
-  InvalidParameterConflict: "InvalidParameter.Conflict",
-  BatchNumberTooLarge: "InvalidParameterValue.BatchNumberTooLarge",
-  MaxSurgeTooLarge: "InvalidParameterValue.MaxSurgeTooLarge",
-  InvalidFilterName: "InvalidParameterValue.Filter",
-  InvalidFilter: "InvalidParameterValue.InvalidFilter",
-  InvalidAutoScalingGroupId: "InvalidParameterValue.InvalidAutoScalingGroupId",
-  ValueLimitExceeded: "InvalidParameterValue.LimitExceeded",
-  FilterValuesTooLong: "LimitExceeded.FilterValuesTooLong",
-  AutoScalingGroupIdNotFound: "ResourceNotFound.AutoScalingGroupIdNotFound",
-  RefreshActivityNotFound: "ResourceNotFound.RefreshActivityNotFound",
-  AutoScalingGroupInRefreshActivity: "ResourceUnavailable.AutoScalingGroupInRefreshActivity",
-  NoInstanceCanRefresh: "ResourceUnavailable.NoInstanceCanRefresh",
-  NoInstanceCanRollback: "ResourceUnavailable.NoInstanceCanRollback",
-  RefreshActivityStatusConflictWithOperation: "ResourceUnavailable.RefreshActivityStatusConflictWithOperation",
-  RefreshActivityCanNotRollback: "ResourceUnavailable.RefreshActivityCanNotRollback",
-  RollbackTypeActivityCanNotRollbackAgain: "ResourceUnavailable.RollbackTypeActivityCanNotRollbackAgain",
-} as const;
-
-/** One of {@link ErrorCodes}' values, or any other code (injected faults may use arbitrary codes). */
-export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes] | (string & {});
-
 /**
- * An error the API returns to the caller: serialized as `{"Error": {"Code", "Message"}}`.
+ * An error a cloud API returns to the caller: a code and a message, serialized by that cloud's envelope.
  * @example throw new ApiError(ErrorCodes.RefreshActivityNotFound, `activity ${id} does not exist`);
  */
 export class ApiError extends Error {
-  /** The Tencent Cloud error code, e.g. `ResourceNotFound.RefreshActivityNotFound`. */
-  readonly code: ErrorCode;
+  /** The cloud's error code, e.g. `ResourceNotFound.RefreshActivityNotFound` (Tencent Cloud's `ErrorCodes`). */
+  readonly code: string;
 
-  constructor(code: ErrorCode, message: string) {
+  constructor(code: string, message: string) {
     super(message);
     this.name = "ApiError";
     this.code = code;

@@ -1,14 +1,5 @@
-/** Resource id generation: a prefix plus 8 lowercase alphanumerics, as Tencent Cloud ids look. */
+/** Resource id generation: a prefix plus 8 random lowercase alphanumerics (each cloud names its prefixes). */
 import { randomBytes } from "node:crypto";
-
-/** Prefixes of the ids the emulator creates. */
-export const IdPrefix = {
-  refreshActivity: "asr-",
-  instanceActivity: "asa-",
-  instance: "ins-",
-  group: "asg-",
-  launchConfiguration: "asc-",
-} as const;
 
 /** Characters used after the prefix. */
 const ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -22,7 +13,7 @@ export function idPattern(prefix: string): RegExp {
 
 /**
  * A fresh id with `prefix`, retried until `taken` says it is free.
- * @example newId(IdPrefix.refreshActivity) // "asr-k3j9x0ab"
+ * @example newId("asr-") // "asr-k3j9x0ab"
  */
 export function newId(prefix: string, taken: (id: string) => boolean = () => false): string {
   for (;;) {

@@ -12,25 +12,32 @@
  * await emulator.stop();
  * @packageDocumentation
  */
-export { startEmulator, loadFixture, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, DEFAULT_HOST, DEFAULT_FIXTURE } from "./emulator";
+// Cloud-neutral: the emulator, its clients and shared services.
+export { startEmulator, DEFAULT_HOST } from "./emulator";
 export type { EmulatorOptions, RunningEmulator } from "./emulator";
 export { EmulatorAdmin, EmulatorAdminError } from "./adminClient";
+export type { ClockView } from "./adminClient";
 export { spawnEmulator, SPAWN_START_TIMEOUT_MS, SPAWN_STOP_TIMEOUT_MS } from "./spawn";
 export type { SpawnedEmulator, SpawnOptions } from "./spawn";
-export type { ClockView } from "./adminClient";
 export { ManualClock, RealClock, formatTime, DEFAULT_MANUAL_CLOCK_START_MS } from "./clock";
 export type { Clock, ClockListener } from "./clock";
-export { Backend, DEFAULT_SECONDS_PER_BATCH } from "./backend";
-export type { Fixture, Pace, SeedGroupSpec, SeedInstanceSpec } from "./backend";
-export { ApiError, ErrorCodes, AdminError } from "./errors";
-export { batchSizes, splitIntoBatches } from "./batches";
-export { signAuthorization, SignatureVerifier, SIGNATURE_MAX_SKEW_SECONDS } from "./signature";
-export type { Credential } from "./signature";
+export { DEFAULT_SECONDS_PER_BATCH } from "./pace";
+export type { Pace } from "./pace";
+export { ApiError, AdminError } from "./errors";
 export { StateFileError } from "./persistence";
-export { API_VERSION, ADMIN_PREFIX } from "./routes";
+export { ADMIN_PREFIX } from "./routes";
 export { DEFAULT_REQUESTS_PER_SECOND } from "./rateLimit";
 export { DEFAULT_REQUEST_LOG_LIMIT } from "./requestLog";
 export type { RequestLogEntry, ActionCounter } from "./requestLog";
 export type { FaultSpec, FaultRule } from "./faults";
-export type { EmulatorGroupView } from "./views";
-export type * from "./types";
+// Tencent Cloud Auto Scaling: its API, model and fixtures.
+export { API_VERSION } from "./tencentcloud/cloudApi";
+export { Backend } from "./tencentcloud/backend";
+export { loadFixture, DEFAULT_FIXTURE } from "./tencentcloud/seeding";
+export type { Fixture, SeedGroupSpec, SeedInstanceSpec } from "./tencentcloud/seeding";
+export { ErrorCodes } from "./tencentcloud/errorCodes";
+export { batchSizes, splitIntoBatches } from "./tencentcloud/batches";
+export { signAuthorization, SignatureVerifier, SIGNATURE_MAX_SKEW_SECONDS, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY } from "./tencentcloud/signature";
+export type { Credential } from "./tencentcloud/signature";
+export type { EmulatorGroupView } from "./tencentcloud/views";
+export type * from "./tencentcloud/types";

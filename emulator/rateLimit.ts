@@ -1,6 +1,7 @@
 /**
- * The documented limit: at most 20 requests per second for each action. A sliding one-second
- * window per action (a ring of the last N accepted request times), so the count is exact and O(1).
+ * The per-action request limit every cloud's API applies (Tencent Cloud documents at most 20
+ * requests per second for each action). A sliding one-second window per action (a ring of the last
+ * N accepted request times), so the count is exact and O(1).
  */
 
 /** Requests per second allowed for each action. */

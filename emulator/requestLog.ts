@@ -5,16 +5,6 @@
 
 /** Default number of entries kept. */
 export const DEFAULT_REQUEST_LOG_LIMIT = 10_000;
-/** Parameters copied into log entries when present (scalars only). */
-export const LOGGED_PARAMETERS = [
-  "AutoScalingGroupId",
-  "RefreshActivityId",
-  "OriginRefreshActivityId",
-  "ResumeMode",
-  "RefreshMode",
-  "Limit",
-  "Offset",
-] as const;
 /** Result code logged for successful requests. */
 export const OK = "OK";
 /** Result code logged for requests whose connection was dropped by a fault. */
@@ -26,9 +16,9 @@ export interface RequestLogEntry {
   seq: number;
   /** Wall-clock ISO time the request arrived. */
   time: string;
-  /** `X-TC-Action` (empty when missing). */
+  /** The action name (Tencent Cloud: the `X-TC-Action` header); empty when missing. */
   action: string;
-  /** Selected parameters ({@link LOGGED_PARAMETERS}). */
+  /** Selected scalar parameters (each cloud names the ones it logs). */
   params: Record<string, unknown>;
   /** `"OK"`, `"DROPPED"` or the error code. */
   code: string;
@@ -46,11 +36,11 @@ export interface ActionCounter {
   byCode: Record<string, number>;
 }
 
-/** Picks {@link LOGGED_PARAMETERS} from a parsed body. */
-export function selectParams(body: Record<string, unknown> | null): Record<string, unknown> {
+/** Picks the scalar parameters named `names` from a parsed body. */
+export function selectParams(body: Record<string, unknown> | null, names: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (!body) return out;
-  for (const k of LOGGED_PARAMETERS) {
+  for (const k of names) {
     const v = body[k];
     if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") out[k] = v;
   }

@@ -1,7 +1,5 @@
-/** Request routing: the admin API lives under {@link ADMIN_PREFIX}; everything else is the cloud API. */
+/** Request routing: the admin API lives under {@link ADMIN_PREFIX}; everything else is a cloud API (`cloudApi.ts`). */
 
-/** API version of Auto Scaling emulated here. */
-export const API_VERSION = "2018-04-19";
 /** Path prefix of the (unsigned, loopback-only) admin API. */
 export const ADMIN_PREFIX = "/_emulator/";
 

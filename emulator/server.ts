@@ -1,130 +1,37 @@
 /**
- * The cloud API over HTTP: `POST /` with `X-TC-*` headers and a JSON body, answered with HTTP 200
- * and the `{"Response": ...}` envelope. Order of checks: method, Action header, signature,
- * Version, action name, region, rate limit, injected faults, body, parameters, backend.
+ * The emulator's HTTP server: a request under `/_emulator/` goes to the admin API, any other to the
+ * cloud API that claims it (`cloudApi.ts`).
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { performance } from "node:perf_hooks";
-import { setTimeout as sleep } from "node:timers/promises";
-import type { EmulatorContext } from "./context";
-import { errorEnvelope, newRequestId, successEnvelope } from "./envelope";
-import { ApiError, ErrorCodes } from "./errors";
-import { ACTIONS } from "./handlers";
-import { checkRegion, decodeObject, parseJsonBody } from "./params";
-import { DROPPED, OK, selectParams } from "./requestLog";
-import { API_VERSION } from "./routes";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { cloudApiFor, type CloudDispatch } from "./cloudApi";
+import { routeOf } from "./routes";
 
-/** Largest request body accepted. */
-export const MAX_BODY_BYTES = 1024 * 1024;
-/** An echoed X-TC-TraceId must look like this (printable ASCII, bounded). */
-const TRACE_ID_RE = /^[\x21-\x7e]{1,256}$/;
+/** Keep-alive timeout of the HTTP server (longer than typical client agents' idle time). */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
-function headerValue(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
+/** Serves one HTTP request; never rejects. */
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-/** Reads the body up to `limit` bytes; `tooLarge` is set when it went beyond. */
-export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<{ body: Buffer; tooLarge: boolean }> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > limit) tooLarge = true;
-      else chunks.push(c);
+/** Creates the server (not listening yet): `admin` serves the admin API, `clouds` the cloud APIs. */
+export function createEmulatorServer(admin: RequestHandler, clouds: CloudDispatch): Server {
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const served = routeOf(req.url) === "admin" ? admin(req, res) : cloudApiFor(clouds, req).handle(req, res);
+    served.catch((e: unknown) => {
+      process.stderr.write(`[emulator] unhandled: ${String(e)}\n`);
+      res.destroy();
     });
-    req.on("end", () => resolve({ body: Buffer.concat(chunks), tooLarge }));
-    req.on("error", () => resolve({ body: Buffer.concat(chunks), tooLarge }));
   });
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  return server;
 }
 
-/** Serves one cloud API request. Never throws; every failure becomes an error envelope. */
-export async function handleApiRequest(ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const started = performance.now();
-  const time = new Date().toISOString();
-  const requestId = newRequestId();
-  const action = headerValue(req, "x-tc-action") ?? "";
-  const traceId = headerValue(req, "x-tc-traceid");
-  let parsed: Record<string, unknown> | null = null;
-  let code = OK;
-  let payload: string | null = null;
-  try {
-    const { body, tooLarge } = await readBody(req);
-    let parseError: unknown = null;
-    try {
-      parsed = parseJsonBody(body);
-    } catch (e) {
-      parseError = e; // reported by dispatch() in its turn, after authentication
-    }
-    const fields = await dispatch(ctx, req, action, body, tooLarge, parsed, parseError);
-    if (fields === DROP) code = DROPPED;
-    else payload = successEnvelope(fields, requestId);
-  } catch (e) {
-    if (!(e instanceof ApiError)) logInternalError(e);
-    const env = errorEnvelope(e, requestId);
-    code = env.code;
-    payload = env.body;
-  }
-  if (payload === null) {
-    req.socket.destroy();
-  } else {
-    const headers: Record<string, string | number> = {
-      "Content-Type": "application/json",
-      "Content-Length": Buffer.byteLength(payload),
-    };
-    if (traceId && TRACE_ID_RE.test(traceId)) headers["X-TC-TraceId"] = traceId;
-    res.writeHead(200, headers);
-    res.end(payload);
-  }
-  ctx.log.add({ time, action, params: selectParams(parsed), code, latencyMs: performance.now() - started, requestId });
-}
-
-const DROP = Symbol("drop");
-
-async function dispatch(
-  ctx: EmulatorContext,
-  req: IncomingMessage,
-  action: string,
-  body: Buffer,
-  tooLarge: boolean,
-  parsed: Record<string, unknown> | null,
-  parseError: unknown,
-): Promise<Record<string, unknown> | typeof DROP> {
-  if (req.method !== "POST") {
-    // inferred: the GET form of the protocol is not emulated.
-    throw new ApiError(ErrorCodes.UnsupportedProtocol, `HTTP method ${req.method} is not supported; use POST.`);
-  }
-  if (tooLarge) throw new ApiError(ErrorCodes.RequestSizeLimitExceeded, `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
-  if (!action) throw new ApiError(ErrorCodes.MissingParameter, "The request is missing the required header `X-TC-Action`.");
-  const url = req.url ?? "/";
-  const q = url.indexOf("?");
-  ctx.verifier.verify({
-    method: req.method,
-    path: q >= 0 ? url.slice(0, q) : url,
-    query: q >= 0 ? url.slice(q + 1) : "",
-    headers: req.headers,
-    body,
+/** Starts listening on `host:port` (0 picks a free port); rejects when it cannot (port in use…). */
+export function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
   });
-  const version = headerValue(req, "x-tc-version");
-  if (!version) throw new ApiError(ErrorCodes.MissingParameter, "The request is missing the required header `X-TC-Version`.");
-  if (version !== API_VERSION) throw new ApiError(ErrorCodes.NoSuchVersion, `The API version ${version.slice(0, 32)} does not exist; use ${API_VERSION}.`);
-  const handler = Object.prototype.hasOwnProperty.call(ACTIONS, action) ? ACTIONS[action] : undefined;
-  if (!handler) throw new ApiError(ErrorCodes.InvalidAction, `The action ${action.slice(0, 64)} does not exist in Auto Scaling ${API_VERSION}.`);
-  checkRegion(headerValue(req, "x-tc-region"));
-  if (!ctx.rateLimiter.tryAcquire(action)) {
-    throw new ApiError(ErrorCodes.RequestLimitExceeded, `Request limit exceeded: at most 20 ${action} requests per second.`);
-  }
-  const fault = ctx.faults.decide(action);
-  if (fault.latencyMs > 0) await sleep(fault.latencyMs);
-  if (fault.drop) return DROP;
-  if (fault.error) throw new ApiError(fault.error.code, fault.error.message);
-  if (parseError !== null || parsed === null) throw parseError;
-  const params = decodeObject(parsed, handler.fields);
-  return handler.handle(params, ctx.backend);
-}
-
-function logInternalError(e: unknown): void {
-  process.stderr.write(`[emulator] internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
 }

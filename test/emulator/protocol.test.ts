@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock, startEmulator, signAuthorization, type RunningEmulator } from "../../emulator";
-import { SUPPORTED_REGIONS } from "../../emulator/params";
+import { SUPPORTED_REGIONS } from "../../emulator/tencentcloud/params";
 import { errorCode, rawRequest, sdkClient, sdkError, testAgent } from "../helpers/emulator";
 
 const TOKEN = "session-token-123";

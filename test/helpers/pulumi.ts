@@ -23,7 +23,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY } from "../../emulator/emulator";
+import { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY } from "../../emulator/tencentcloud/signature";
 import { assertFreshBuild } from "./buildStamp";
 
 /** The repository root: the nearest directory above this file whose package.json is this package's (works from dist/ too). */
@@ -131,7 +131,7 @@ export function pulumiEnv(where: { backendDir: string; homeDir: string }, extra:
     PULUMI_SKIP_CONFIRMATIONS: "true",
     PULUMI_NODEJS_TRANSPILE_ONLY: "true",
     NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? NODE_COMPILE_CACHE_DIR,
-    // The credentials every test emulator accepts (emulator/emulator.ts), from the environment as a
+    // The credentials every test emulator accepts (emulator/tencentcloud/signature.ts), from the environment as a
     // user's CI would pass them: a config secret would cost a key derivation in every command.
     TENCENTCLOUD_SECRET_ID: DEFAULT_SECRET_ID,
     TENCENTCLOUD_SECRET_KEY: DEFAULT_SECRET_KEY,

@@ -57,3 +57,86 @@ describe("provider layout", () => {
     ]);
   });
 });
+
+// The boundary of the emulator: its top-level modules are cloud-neutral (clock, faults, request log,
+// rate limit, persistence, admin routing, the HTTP server and the CloudApi seam) and import no cloud's
+// folder (emulator/tencentcloud, emulator/alibabacloud). Only the composition may: emulator.ts
+// (which also registers the clouds' APIs with the server) and cli.ts (its command line), the public
+// entry index.ts (re-exports), and adminClient.ts, the typed client of every admin endpoint (types only).
+// A cloud's modules import neutral modules and their own folder, never the composition or another cloud.
+// eslint.config.mjs checks the first rule too.
+const emulatorRoot = path.join(__dirname, "../../emulator");
+const CLOUD_FOLDERS = ["tencentcloud", "alibabacloud"];
+const COMPOSITION = ["emulator.ts", "cli.ts", "index.ts"];
+const TYPES_ONLY = ["adminClient.ts"];
+
+/** Every module a file imports, with whether the import is type-only. */
+function imports(text: string): { spec: string; typeOnly: boolean }[] {
+  const found: { spec: string; typeOnly: boolean }[] = [];
+  const pattern = /\b(?:import|export)\s+(type\s+)?[\w$*\s{},]*?\bfrom\s*["']([^"']+)["']/g;
+  for (let m = pattern.exec(text); m; m = pattern.exec(text)) found.push({ spec: m[2], typeOnly: m[1] !== undefined });
+  for (const spec of specifiers(text)) if (!found.some((f) => f.spec === spec)) found.push({ spec, typeOnly: false });
+  return found;
+}
+
+/** The emulator folder a relative import lands in (`""` for the top level), or `undefined` outside the emulator. */
+function emulatorFolderOf(file: string, spec: string): string | undefined {
+  if (!spec.startsWith(".")) return undefined;
+  const rel = path.relative(emulatorRoot, path.resolve(path.dirname(file), spec));
+  if (rel.startsWith("..")) return undefined;
+  const parts = rel.split(path.sep);
+  return parts.length > 1 ? parts[0] : "";
+}
+
+describe("emulator layout", () => {
+  const topLevel = fs
+    .readdirSync(emulatorRoot)
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => path.join(emulatorRoot, f));
+  const neutral = topLevel.filter((f) => !COMPOSITION.includes(path.basename(f)) && !TYPES_ONLY.includes(path.basename(f)));
+
+  test("emulator/ keeps the cloud-neutral modules and emulator/tencentcloud the Tencent Cloud ones", () => {
+    expect(neutral.map((f) => path.basename(f)).sort()).toEqual(
+      expect.arrayContaining(["clock.ts", "cloudApi.ts", "context.ts", "control.ts", "eventQueue.ts", "faults.ts", "persistence.ts", "rateLimit.ts", "requestLog.ts", "server.ts", "spawn.ts"]),
+    );
+    expect(sources(path.join(emulatorRoot, "tencentcloud")).map((f) => path.basename(f))).toEqual(
+      expect.arrayContaining(["backend.ts", "cloudApi.ts", "envelope.ts", "errorCodes.ts", "handlers.ts", "params.ts", "signature.ts", "stateMachine.ts", "types.ts", "views.ts"]),
+    );
+  });
+
+  test.each(neutral.map((f) => [path.relative(emulatorRoot, f), f]))("%s imports no cloud", (_name, file) => {
+    for (const { spec } of imports(fs.readFileSync(file, "utf8"))) {
+      expect(spec, `${file} imports ${spec}`).not.toMatch(/tencentcloud|alibabacloud/i);
+      expect(CLOUD_FOLDERS, `${file} imports ${spec}, a cloud's module`).not.toContain(emulatorFolderOf(file, spec));
+      const target = spec.startsWith(".") ? path.basename(spec) : "";
+      expect(COMPOSITION.map((c) => c.replace(/\.ts$/, "")), `${file} imports ${spec}, the composition`).not.toContain(target);
+    }
+  });
+
+  test.each(TYPES_ONLY.map((f) => [f, path.join(emulatorRoot, f)]))("%s imports only types from the clouds", (_name, file) => {
+    for (const { spec, typeOnly } of imports(fs.readFileSync(file, "utf8"))) {
+      if (CLOUD_FOLDERS.includes(emulatorFolderOf(file, spec) ?? "")) expect(typeOnly, `${file} imports ${spec}`).toBe(true);
+    }
+  });
+
+  test.each(CLOUD_FOLDERS.flatMap((cloud) => sources(path.join(emulatorRoot, cloud)).map((f) => [path.relative(emulatorRoot, f), cloud, f])))(
+    "%s imports neutral modules and its own cloud only",
+    (_name, cloud, file) => {
+      for (const { spec } of imports(fs.readFileSync(file, "utf8"))) {
+        const folder = emulatorFolderOf(file, spec);
+        if (folder === undefined) continue;
+        expect(["", "fixtures", cloud], `${file} imports ${spec}, another cloud's module`).toContain(folder);
+        if (folder === "") expect(COMPOSITION.concat(TYPES_ONLY), `${file} imports ${spec}, the composition`).not.toContain(`${path.basename(spec)}.ts`);
+      }
+    },
+  );
+
+  test("the check sees a violation", () => {
+    expect(imports('import type { A } from "./tencentcloud/types";\nimport {\n  B,\n  type C,\n} from "./tencentcloud/backend";\nexport const D = "./x";')).toEqual([
+      { spec: "./tencentcloud/types", typeOnly: true },
+      { spec: "./tencentcloud/backend", typeOnly: false },
+    ]);
+    expect(emulatorFolderOf(path.join(emulatorRoot, "server.ts"), "./tencentcloud/cloudApi")).toBe("tencentcloud");
+    expect(emulatorFolderOf(path.join(emulatorRoot, "tencentcloud/model.ts"), "../clock")).toBe("");
+  });
+});

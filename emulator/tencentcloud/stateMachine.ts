@@ -10,10 +10,9 @@
  * ```
  * The machine never reads a clock: callers pass the time `at` of each transition, so a jump of the
  * clock replays every intermediate transition at its own time. It never throws for API rules either;
- * `backend.ts` checks those first. Side effects (ids, surge instances, persistence) happen only
+ * `refreshActions.ts` checks those first. Side effects (ids, surge instances, persistence) happen only
  * when a status actually changes.
  */
-import { ApiError, ErrorCodes } from "./errors";
 import { splitIntoBatches } from "./batches";
 import type { ModelState } from "./state";
 import {
@@ -156,7 +155,7 @@ export class RefreshMachine {
   /**
    * Brings the activity's next timed transition forward to `at`, so that `step(a, at)` performs it
    * now: the INIT or surge phase ends at `at`, or every running instance of the current batch
-   * finishes at `at`. Used by pace control (backend.ts); changes no status, so it has no side effect
+   * finishes at `at`. Used by pace control (model.ts); changes no status, so it has no side effect
    * of its own. Returns false when the activity has no timed transition pending.
    */
   hurry(a: ActivityRecord, at: number): boolean {
@@ -493,9 +492,4 @@ export class RefreshMachine {
       surge: true,
     };
   }
-}
-
-/** Throws the documented conflict error. */
-export function conflict(message: string): never {
-  throw new ApiError(ErrorCodes.RefreshActivityStatusConflictWithOperation, message);
 }

@@ -1,7 +1,10 @@
 /**
- * The wire layer's actions: for each, the parameter schema, then one backend call and serialization.
+ * The action table of the Auto Scaling API: for each action, the parameter schema, then one backend
+ * call and serialization.
  */
-import type { Backend, Filter, ListInput, RollbackInput, StartInput } from "./backend";
+import type { Backend } from "./backend";
+import type { Filter, ListInput } from "./listQuery";
+import type { RollbackInput, StartInput } from "./refreshActions";
 import { t, type Fields } from "./params";
 import type { ResumeMode } from "./types";
 import { toAutoScalingGroup, toInstance, toRefreshActivity } from "./views";

@@ -10,7 +10,7 @@ export const SNAPSHOT_FORMAT = "pulumi-instance-refresh-emulator-state";
 /** Version of the snapshot layout; bump when it changes incompatibly. */
 export const SNAPSHOT_VERSION = 1;
 
-/** The serialized model (see `persistence.ts`). */
+/** The serialized model (the state file: `stateFile.ts`, `../persistence.ts`). */
 export interface StateSnapshot {
   format: typeof SNAPSHOT_FORMAT;
   version: number;

@@ -1,5 +1,5 @@
 /** Model records → API shapes (field names exactly as `as_models.d.ts`). */
-import { formatTime } from "./clock";
+import { formatTime } from "../clock";
 import type { ModelState } from "./state";
 import type { ActivityRecord, AutoScalingGroup, GroupRecord, Instance, InstanceRecord, RefreshActivity } from "./types";
 

@@ -1,11 +1,12 @@
 /**
- * Typed decoding of request parameters. Every error names the offending field with its full path,
+ * Typed decoding of Tencent Cloud JSON request bodies and the `X-TC-Region` check. Every error names the offending field with its full path,
  * e.g. `RefreshSettings.RollingUpdateSettings.BatchNumber` or `Filters.0.Name`:
  * unknown field → UnknownParameter, missing required → MissingParameter, wrong JSON type →
  * InvalidParameter, out of range / not in the enum → InvalidParameterValue.
  * inferred: a JSON `null` counts as "not given" (the SDK strips nulls before sending).
  */
-import { ApiError, ErrorCodes } from "./errors";
+import { ApiError } from "../errors";
+import { ErrorCodes } from "./errorCodes";
 
 /** The type of one parameter. */
 export type Schema =

@@ -1,6 +1,7 @@
-/** The response envelope: the one place that serializes results and {@link ApiError}s. */
+/** Tencent Cloud's response envelope, `{"Response": …}`: the one place that serializes results and {@link ApiError}s. */
 import { randomUUID } from "node:crypto";
-import { ApiError, ErrorCodes } from "./errors";
+import { ApiError } from "../errors";
+import { ErrorCodes } from "./errorCodes";
 
 /** A fresh RequestId (UUID v4, as Tencent Cloud returns). */
 export function newRequestId(): string {

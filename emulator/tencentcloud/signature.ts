@@ -5,7 +5,8 @@
  * `127` for `127.0.0.1:PORT`), and the payload hash covers the raw body bytes.
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import { ApiError, ErrorCodes } from "./errors";
+import { ApiError } from "../errors";
+import { ErrorCodes } from "./errorCodes";
 
 /** A SecretId/SecretKey pair the emulator accepts; `token` makes it a temporary credential. */
 export interface Credential {
@@ -16,6 +17,11 @@ export interface Credential {
   /** When set, requests must carry the same `X-TC-Token`. */
   readonly token?: string;
 }
+
+/** SecretId accepted by default (document it; it is not a secret). */
+export const DEFAULT_SECRET_ID = "AKIDEMULATOR000000000000000000000000";
+/** SecretKey of {@link DEFAULT_SECRET_ID}. */
+export const DEFAULT_SECRET_KEY = "EMULATORSECRETKEY000000000000000";
 
 /** Largest accepted |server time − X-TC-Timestamp|, in seconds. */
 export const SIGNATURE_MAX_SKEW_SECONDS = 300;
