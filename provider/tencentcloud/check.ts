@@ -2,7 +2,7 @@
  * `check` and `diff`: pure functions over inputs and old outputs, no API call.
  */
 import { ACTIVE_PHASES, convergeStep } from "../core/model";
-import { forecastUpdate } from "./plannedCalls";
+import { forecastUpdate, recordedActivityOf } from "./plannedCalls";
 import { phaseOf } from "./activity";
 import { PROPERTY, normalizeInputs, validateInputs, type InstanceRefreshInputs, type NormalizedInputs, type Violation } from "./settings";
 import { TENCENT_WORDS } from "./words";
@@ -127,7 +127,7 @@ export function diffInputs(id: string, olds: Record<string, unknown>, news: Reco
   if (!containsUnknown(newPlain)) {
     const desired = newInputs as unknown as NormalizedInputs;
     const status = typeof olds.status === "string" ? olds.status : undefined;
-    if (desired.rollback) return { changes: forecastUpdate(recordedOf(olds), desired).waits };
+    if (desired.rollback) return { changes: forecastUpdate(recordedActivityOf(olds), desired).waits };
     if (status === undefined) return { changes: false };
     const view = { phase: phaseOf(status, typeof olds.activityType === "string" ? olds.activityType : undefined), status, step: numberOr(olds.currentBatch) };
     if (convergeStep(view, { paused: desired.paused, approvedSteps: desired.approvedBatches }, TENCENT_WORDS).kind !== "none") return { changes: true };
@@ -138,27 +138,13 @@ export function diffInputs(id: string, olds: Record<string, unknown>, news: Reco
 
 const numberOr = (value: unknown): number => (typeof value === "number" ? value : 0);
 
-/** What state recorded about the activity, as the forecast reads it. */
-function recordedOf(olds: Record<string, unknown>) {
-  const text = (value: unknown) => (typeof value === "string" ? value : undefined);
-  return {
-    status: text(olds.status),
-    currentBatch: numberOr(olds.currentBatch),
-    batchCount: numberOr(olds.batchCount),
-    activityType: text(olds.activityType),
-    instanceCounts: (olds.instanceCounts ?? undefined) as { successful?: number; failed?: number } | undefined,
-    rollbackActivityId: text(olds.rollbackActivityId),
-    rollbackStatus: text(olds.rollbackStatus),
-  };
-}
-
 /**
  * `rollback: true` on a refresh that state shows cannot be rolled back (a rollback itself, a
  * cancelled one, one that refreshed nothing): fails the preview, naming the input and why; nothing
  * is sent. `pulumi up` checks the live activity again.
  */
 function refuseRollbackAtPreview(id: string, olds: Record<string, unknown>): void {
-  const forecast = forecastUpdate(recordedOf(olds), { paused: false, approvedBatches: 0, resumeMode: "RETRY", wait: { until: "settled" }, rollback: true });
+  const forecast = forecastUpdate(recordedActivityOf(olds), { paused: false, approvedBatches: 0, resumeMode: "RETRY", wait: { until: "settled" }, rollback: true });
   if (!forecast.refused) return;
   const group = typeof olds.autoScalingGroupId === "string" ? ` on ${olds.autoScalingGroupId}` : "";
   throw new Error(
