@@ -1,13 +1,13 @@
 /**
  * Turns a parsed preview into a rollout plan in Markdown: for each instance refresh the preview
- * creates, replaces, pauses, resumes or cancels — the group, the batch plan, the surge, pause and
- * failure settings and why it changes — plus the policy violations. Reviewers see what a merge does
- * to production, not just property names: for an in-place update, the API call `pulumi up` will
- * send, decided by the provider's own code from the status recorded in state.
+ * creates, replaces, pauses, resumes, rolls back or cancels — the group, the batch plan, the surge,
+ * pause and failure settings and why it changes — plus the policy violations. Reviewers see what a
+ * merge does to production, not just property names: for an in-place update, the API call `pulumi
+ * up` will send, decided by the provider's own code from the status recorded in state.
  */
 import { tryNormalize } from "../provider/tencentcloud/check";
-import { forecastUpdate, type RecordedActivity, type UpdateForecast } from "../provider/tencentcloud/plannedCalls";
-import { batchSizes } from "../provider/tencentcloud/settings";
+import { forecastUpdate, recordedActivityOf, type RecordedActivity, type UpdateForecast } from "../provider/tencentcloud/plannedCalls";
+import { DEFAULT_BATCH_PAUSE, DEFAULT_FAIL_PROCESS, DEFAULT_REFRESH_MODE, batchSizes } from "../provider/tencentcloud/settings";
 import { BRIDGED_START_INSTANCE_REFRESH_TYPE, INSTANCE_REFRESH_TYPE } from "../provider/tencentcloud/tokens";
 import type { PlannedStep, PlannedViolation, PreviewRecord } from "./preview";
 
@@ -16,7 +16,10 @@ import type { PlannedStep, PlannedViolation, PreviewRecord } from "./preview";
  * `pulumi up` will send, forecast by the provider's own decision code (`provider/tencentcloud/plannedCalls.ts`)
  * from the status recorded in state: `pause` (StopInstanceRefresh), `resume` / `retry` /
  * `skip-failed` / `approve` (ResumeInstanceRefresh from MANUAL_PAUSE, FAILED_PAUSE with RETRY or
- * CONTINUE, an approved AUTO_PAUSE), `wait` (nothing sent, waits for the running refresh) or `none`.
+ * CONTINUE, an approved AUTO_PAUSE), `rollback` (RollbackInstanceRefresh for `rollback: true`),
+ * `rollback-wait` (the refresh's rollback exists: no second one is sent, `up` waits for it),
+ * `rollback-refused` (`rollback: true` on a refresh that state shows cannot be rolled back: `up`
+ * fails and sends nothing), `wait` (nothing sent, waits for the running refresh) or `none`.
  * `update` is an in-place update of a resource whose provider the plan cannot forecast.
  */
 export type RolloutAction =
@@ -27,6 +30,9 @@ export type RolloutAction =
   | "retry"
   | "skip-failed"
   | "approve"
+  | "rollback"
+  | "rollback-wait"
+  | "rollback-refused"
   | "wait"
   | "none"
   | "update"
@@ -61,6 +67,9 @@ const ACTION_TEXT: Record<RolloutAction, string> = {
   retry: "resumes the refresh paused on failed instances, refreshing them again",
   "skip-failed": "resumes the refresh paused on failed instances, skipping them (they stay FAILED)",
   approve: "approves the next batches of a paused canary refresh",
+  rollback: "rolls back the refresh: the instances it refreshed return to their previous configuration",
+  "rollback-wait": "waits for the refresh's rollback to settle; sends no second rollback",
+  "rollback-refused": "asks for a rollback that `pulumi up` refuses: it fails and sends nothing",
   wait: "sends nothing; waits for the running refresh to settle",
   none: "sends nothing to the refresh",
   update: "changes inputs in place; the plan cannot tell what `pulumi up` sends (inputs or status unknown, or another provider)",
@@ -71,7 +80,6 @@ const obj = (value: unknown): Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 const show = (value: unknown): string => (value === undefined ? "(unset)" : JSON.stringify(value));
 const nameOf = (urn: string): string => urn.split("::").pop() ?? urn;
-const numberOr = (value: unknown): number | undefined => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
 
 /** Picks the refresh changes out of a preview, one per resource, ordered as the preview listed them. */
 export function rolloutChanges(record: PreviewRecord): RolloutChange[] {
@@ -99,12 +107,7 @@ function describeChange(urn: string, steps: PlannedStep[]): RolloutChange {
       : undefined;
   const recorded =
     typeof oldOutputs.status === "string"
-      ? {
-          status: oldOutputs.status,
-          currentBatch: numberOr(oldOutputs.currentBatch),
-          batchCount: numberOr(oldOutputs.batchCount),
-          activityId: typeof oldOutputs.refreshActivityId === "string" ? oldOutputs.refreshActivityId : undefined,
-        }
+      ? { ...recordedActivityOf(oldOutputs), activityId: typeof oldOutputs.refreshActivityId === "string" ? oldOutputs.refreshActivityId : undefined }
       : undefined;
   const reasons = keys.map((key) => `\`${key}\`: ${show(oldInputs[key])} → ${show(inputs[key])}`);
   let action = classifyLifecycle(ops);
@@ -114,9 +117,10 @@ function describeChange(urn: string, steps: PlannedStep[]): RolloutChange {
     const intent = main.type === INSTANCE_REFRESH_TYPE ? tryNormalize(inputs) : undefined;
     if (intent && recorded) {
       forecast = forecastUpdate(recorded, intent);
-      action = classifyForecast(forecast, recorded);
+      action = classifyForecast(forecast, recorded, intent.rollback === true);
       if (forecast.step.kind === "resume" && keys.length === 0) reasons.push(`status ${forecast.step.reason}`);
       if (forecast.step.kind === "pause" && keys.length === 0) reasons.push(`status ${recorded.status} and paused is true`);
+      if (action === "rollback-wait" && keys.length === 0) reasons.push(`rollbackStatus ${recorded.rollbackStatus ?? "(unset)"} and rollback is true`);
     } else {
       action = "update";
     }
@@ -126,7 +130,7 @@ function describeChange(urn: string, steps: PlannedStep[]): RolloutChange {
     name: nameOf(urn),
     action,
     groupId: String(inputs.autoScalingGroupId ?? oldInputs.autoScalingGroupId ?? "(unknown)"),
-    settings: { refreshMode: inputs.refreshMode ?? "ROLLING_UPDATE_RESET", ...settings },
+    settings: { refreshMode: inputs.refreshMode ?? DEFAULT_REFRESH_MODE, ...settings },
     batchPlan,
     reasons,
     recorded,
@@ -142,8 +146,11 @@ function classifyLifecycle(ops: Set<string>): RolloutAction | undefined {
   return undefined;
 }
 
-function classifyForecast(forecast: UpdateForecast, recorded: RecordedActivity): RolloutAction {
+function classifyForecast(forecast: UpdateForecast, recorded: RecordedActivity, rollback: boolean): RolloutAction {
   const call = forecast.call;
+  if (forecast.refused) return "rollback-refused";
+  if (call?.action === "RollbackInstanceRefresh") return "rollback";
+  if (rollback && forecast.waits) return "rollback-wait";
   if (call?.action === "StopInstanceRefresh") return "pause";
   if (call?.action === "ResumeInstanceRefresh") {
     if (recorded.status === "FAILED_PAUSE") return call.resumeMode === "CONTINUE" ? "skip-failed" : "retry";
@@ -158,15 +165,43 @@ function describeForecast(change: RolloutChange): string[] {
   const forecast = change.forecast;
   const recorded = change.recorded;
   if (!forecast || !recorded) return [];
-  const activity = recorded.activityId ? ` ${recorded.activityId}` : "";
   const at =
     recorded.currentBatch !== undefined && recorded.batchCount !== undefined ? ` at batch ${recorded.currentBatch}/${recorded.batchCount}` : "";
+  return [
+    `${forecastSentence(change.action, forecast, recorded)}.`,
+    // A refusal is a warning: a paragraph of its own.
+    ...(forecast.refused !== undefined ? [""] : []),
+    `Forecast from the status in state: ${recorded.status}${at}. \`pulumi up\` reads the live status first and decides the same way; ` +
+      "run `pulumi refresh` before previewing if the refresh may have moved since.",
+    "",
+  ];
+}
+
+/** What `up` sends and then does, as one sentence without its full stop. */
+function forecastSentence(action: RolloutAction, forecast: UpdateForecast, recorded: NonNullable<RolloutChange["recorded"]>): string {
+  const subject = recorded.activityId ?? "the refresh";
   const call = forecast.call;
-  let sends: string;
-  if (call?.action === "ResumeInstanceRefresh") sends = `\`pulumi up\` sends ResumeInstanceRefresh (ResumeMode ${call.resumeMode}) to${activity}`;
-  else if (call) sends = `\`pulumi up\` sends ${call.action} to${activity}`;
-  else sends = `\`pulumi up\` sends no API call to${activity}`;
-  let sentence = sends;
+  if (forecast.refused !== undefined) return `⚠️ \`pulumi up\` will fail and send nothing: ${subject} cannot be rolled back: ${forecast.refused}`;
+  if (call?.action === "RollbackInstanceRefresh") {
+    const sends = forecast.pausesFirst
+      ? "`pulumi up` pauses the running refresh (StopInstanceRefresh), then sends RollbackInstanceRefresh"
+      : "`pulumi up` sends RollbackInstanceRefresh";
+    const returning =
+      call.instances === 1 ? "1 instance returns to the configuration it had" : `${call.instances} instances return to the configuration they had`;
+    const then = forecast.waits ? ", then waits until the rollback settles" : "; it returns once the rollback has started (wait.until started)";
+    return `${sends}, which rolls back ${subject}: ${returning} before the refresh${then}`;
+  }
+  if (action === "rollback-wait") {
+    return (
+      `\`pulumi up\` sends no second RollbackInstanceRefresh: ${subject} already has rollback ${recorded.rollbackActivityId ?? "(id unknown)"} ` +
+      `(${recorded.rollbackStatus ?? "status unknown"}), and waits until the rollback settles`
+    );
+  }
+  const activity = recorded.activityId ? ` ${recorded.activityId}` : "";
+  let sentence: string;
+  if (call?.action === "ResumeInstanceRefresh") sentence = `\`pulumi up\` sends ResumeInstanceRefresh (ResumeMode ${call.resumeMode}) to${activity}`;
+  else if (call) sentence = `\`pulumi up\` sends ${call.action} to${activity}`;
+  else sentence = `\`pulumi up\` sends no API call to${activity}`;
   if (forecast.waits) {
     sentence += ", then waits until it settles";
     const gates = forecast.passesGatesUpTo;
@@ -174,12 +209,7 @@ function describeForecast(change: RolloutChange): string[] {
   } else if (!call) {
     sentence += ` (it is ${recorded.status}; only the inputs in state change)`;
   }
-  return [
-    `${sentence}.`,
-    `Forecast from the status in state: ${recorded.status}${at}. \`pulumi up\` reads the live status first and decides the same way; ` +
-      "run `pulumi refresh` before previewing if the refresh may have moved since.",
-    "",
-  ];
+  return sentence;
 }
 
 /**
@@ -190,7 +220,7 @@ export function renderPlan(record: PreviewRecord): string {
   const changes = rolloutChanges(record);
   const lines = ["## Instance refresh plan", ""];
   if (changes.length === 0) {
-    lines.push("This change starts, pauses, resumes or cancels no instance refresh.");
+    lines.push("This change starts, pauses, resumes, rolls back or cancels no instance refresh.");
   }
   for (const change of changes) {
     const s = change.settings;
@@ -201,8 +231,8 @@ export function renderPlan(record: PreviewRecord): string {
     const plan = change.batchPlan ? ` (${change.batchPlan.join(" + ")} instances)` : "";
     lines.push(`| batches | ${show(s.batchNumber)}${plan} |`);
     lines.push(`| max surge | ${show(s.maxSurge ?? 0)} |`);
-    lines.push(`| pause | ${String(s.batchPause ?? "AUTOMATIC")} |`);
-    lines.push(`| on failure | ${String(s.failProcess ?? "AUTO_PAUSE")} |`, "");
+    lines.push(`| pause | ${String(s.batchPause ?? DEFAULT_BATCH_PAUSE)} |`);
+    lines.push(`| on failure | ${String(s.failProcess ?? DEFAULT_FAIL_PROCESS)} |`, "");
     if (change.reasons.length > 0) lines.push("Why:", ...change.reasons.map((reason) => `- ${reason}`), "");
   }
   lines.push(...renderViolations(record.violations));

@@ -30,6 +30,8 @@ export const DEFAULT_PRODUCTION_STACK_PATTERN = "^(prod|production)(-|$)";
 export const DEFAULT_DISCOURAGED_FAIL_PROCESSES: readonly FailProcess[] = ["AUTO_CANCEL"];
 /** BatchPause values that stop after the first batch, so a bad image is caught early in production. */
 export const DEFAULT_ACCEPTED_PRODUCTION_PAUSES: readonly BatchPause[] = ["FIRST_BATCH_PAUSE", "BATCH_INTERVAL_PAUSE"];
+/** FailProcess values accepted in production: the cloud rolls a failed refresh back by itself. */
+export const DEFAULT_ACCEPTED_PRODUCTION_FAIL_PROCESSES: readonly FailProcess[] = ["AUTO_ROLLBACK"];
 
 /** Known sizes of groups, by scaling group id (`asg-…`): the IN_SERVICE instances a refresh touches. */
 export type GroupSizes = Record<string, number>;
@@ -83,17 +85,36 @@ export interface TargetHealthConfig {
   groupsBehindLoadBalancer: string[];
 }
 
-/** Config of `instance-refresh-production-pause`. */
-export interface ProductionPauseConfig {
+/** Config of the policies that apply to production stacks only: which stacks are production. */
+export interface ProductionStacksConfig {
   /**
    * Regular expression matched against the stack name. Unset here: the shared config's value.
    * @default "^(prod|production)(-|$)" (from `instance-refresh-shared-config`)
+   * @example "^(prod|live)(-|$)"
    */
   productionStackPattern: string;
-  /** Stack tags that mark a stack as production; any one matching is enough; merged over the shared config's. @default {} */
+  /**
+   * Stack tags that mark a stack as production; any one matching is enough; merged over the shared config's.
+   * @default {}
+   * @example { "environment": "production" }
+   */
   productionTags: Record<string, string>;
+}
+
+/** Config of `instance-refresh-production-pause`. */
+export interface ProductionPauseConfig extends ProductionStacksConfig {
   /** BatchPause values accepted in production. @default ["FIRST_BATCH_PAUSE", "BATCH_INTERVAL_PAUSE"] */
   acceptedBatchPauses: BatchPause[];
+}
+
+/** Config of `instance-refresh-production-rollback`. */
+export interface ProductionRollbackConfig extends ProductionStacksConfig {
+  /**
+   * FailProcess values accepted in production ({@link DEFAULT_ACCEPTED_PRODUCTION_FAIL_PROCESSES}).
+   * @default ["AUTO_ROLLBACK"]
+   * @example ["AUTO_ROLLBACK", "AUTO_PAUSE"] // also accept a pause on failure, rolled back by hand with `rollback: true`
+   */
+  acceptedFailProcesses: FailProcess[];
 }
 
 /** Config of `instance-refresh-valid-settings` and `instance-refresh-one-per-group`: nothing to tune. */
@@ -126,6 +147,12 @@ const groupsBehindLoadBalancerSchema: PolicyConfigJSONSchema = {
   items: { type: "string" },
   description: "Scaling group ids behind a load balancer that the stack does not declare; added to those of instance-refresh-shared-config.",
   default: [],
+};
+
+// No default: unset means the shared config's pattern (a default here would always win).
+const productionStackPatternSchema: PolicyConfigJSONSchema = {
+  type: "string",
+  description: "Regular expression: stacks whose name matches are production. Unset: the productionStackPattern of instance-refresh-shared-config.",
 };
 
 const productionTagsSchema: PolicyConfigJSONSchema = {
@@ -200,11 +227,7 @@ export const CONFIG_SCHEMAS = {
   },
   productionPause: {
     properties: {
-      // No default: unset means the shared config's pattern (a default here would always win).
-      productionStackPattern: {
-        type: "string",
-        description: "Regular expression: stacks whose name matches are production. Unset: the productionStackPattern of instance-refresh-shared-config.",
-      },
+      productionStackPattern: productionStackPatternSchema,
       productionTags: productionTagsSchema,
       acceptedBatchPauses: {
         type: "array",
@@ -213,6 +236,20 @@ export const CONFIG_SCHEMAS = {
         minItems: 1,
         description: "batchPause values accepted in production.",
         default: [...DEFAULT_ACCEPTED_PRODUCTION_PAUSES],
+      },
+    },
+  },
+  productionRollback: {
+    properties: {
+      productionStackPattern: productionStackPatternSchema,
+      productionTags: productionTagsSchema,
+      acceptedFailProcesses: {
+        type: "array",
+        items: { type: "string", enum: [...FAIL_PROCESSES] },
+        uniqueItems: true,
+        minItems: 1,
+        description: "failProcess values accepted in production.",
+        default: [...DEFAULT_ACCEPTED_PRODUCTION_FAIL_PROCESSES],
       },
     },
   },
@@ -255,6 +292,11 @@ export const CONFIG_DEFAULTS = {
     productionTags: {},
     acceptedBatchPauses: [...DEFAULT_ACCEPTED_PRODUCTION_PAUSES],
   } as ProductionPauseConfig,
+  productionRollback: {
+    productionStackPattern: DEFAULT_PRODUCTION_STACK_PATTERN,
+    productionTags: {},
+    acceptedFailProcesses: [...DEFAULT_ACCEPTED_PRODUCTION_FAIL_PROCESSES],
+  } as ProductionRollbackConfig,
   onePerGroup: {} as NoConfig,
   sharedConfig: {
     groupSizes: {},

@@ -4,14 +4,11 @@
  * instances out of service (`instance-refresh-surge-on-reset`).
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { PROPERTY, batchSizes, validateAgainstGroup, type RefreshMode } from "../provider/tencentcloud/settings";
+import { DEFAULT_REFRESH_MODE, PROPERTY, batchSizes, validateAgainstGroup } from "../provider/tencentcloud/settings";
 import { CONFIG_DEFAULTS, CONFIG_SCHEMAS, readConfig } from "./config";
 import { resolveGroupSize } from "./groupSize";
 import { isUnknown, knownInteger } from "./resources";
 import { validateRefresh, validateStackRefreshes } from "./validate";
-
-/** The refresh mode the API uses when none is given. */
-const DEFAULT_REFRESH_MODE: RefreshMode = "ROLLING_UPDATE_RESET";
 
 /**
  * MaxSurge at most the instances of the first, largest batch (the API's MaxSurgeTooLarge rule, when

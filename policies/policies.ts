@@ -6,7 +6,7 @@ import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { batchNumberWithinGroup, minBatches } from "./batchCount";
 import { maxBatchSize } from "./batchSize";
 import { maxSurge, surgeOnReset } from "./maxSurge";
-import { failProcess, productionPause, targetHealth } from "./safety";
+import { failProcess, productionPause, productionRollback, targetHealth } from "./safety";
 import { sharedConfig } from "./sharedConfig";
 import { onePerGroup } from "./stack";
 import { validSettings } from "./validSettings";
@@ -50,6 +50,7 @@ export const policies: Policies = checkPolicies([
   failProcess,
   targetHealth,
   productionPause,
+  productionRollback,
   onePerGroup,
   sharedConfig,
 ]);

@@ -1,17 +1,27 @@
 /**
  * Advisories about how a refresh behaves when something goes wrong: the failure handling
- * (`instance-refresh-fail-process`), load-balancer health checks (`instance-refresh-target-health`)
- * and a pause after the first batch in production (`instance-refresh-production-pause`).
+ * (`instance-refresh-fail-process`), load-balancer health checks (`instance-refresh-target-health`),
+ * and in production a pause after the first batch (`instance-refresh-production-pause`) and a
+ * rollout that can be rolled back (`instance-refresh-production-rollback`).
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import type { BatchPause, FailProcess } from "../provider/tencentcloud/settings";
-import { CONFIG_DEFAULTS, CONFIG_SCHEMAS, PolicyConfigError, patternProblem, readConfig, type ProductionPauseConfig } from "./config";
+import {
+  DEFAULT_BATCH_PAUSE,
+  DEFAULT_FAIL_PROCESS,
+  DEFAULT_REFRESH_MODE,
+  FAIL_PROCESSES,
+  PROPERTY,
+  REFRESH_MODES,
+  ROLLBACK_REFRESH_MODES,
+  type BatchPause,
+  type FailProcess,
+  type RefreshMode,
+} from "../provider/tencentcloud/settings";
+import { CONFIG_DEFAULTS, CONFIG_SCHEMAS, readConfig } from "./config";
 import { findScalingGroup } from "./groupSize";
-import { isUnknown, knownString, stackFromUrn } from "./resources";
+import { productionReason } from "./production";
+import { isUnknown, knownString } from "./resources";
 import { validateRefresh, validateStackRefreshes } from "./validate";
-
-/** The batch pause the API uses when none is given. */
-const DEFAULT_BATCH_PAUSE: BatchPause = "AUTOMATIC";
 
 /** What each failure handling does, in words for messages. */
 const FAIL_PROCESS_EFFECT: Record<FailProcess, string> = {
@@ -67,42 +77,10 @@ export const targetHealth: StackValidationPolicy = {
   }),
 };
 
-/** The stack being deployed: from the resource's URN, else the engine's environment. */
-export function stackName(urn: string): string | undefined {
-  return stackFromUrn(urn) ?? process.env.PULUMI_STACK ?? process.env.PULUMI_NODEJS_STACK;
-}
-
 /** Name of the production-pause policy (messages name it). */
 const PRODUCTION_PAUSE = "instance-refresh-production-pause";
-
-/**
- * Compiles `productionStackPattern`. The pack rejects a bad pattern when the engine configures it
- * (`packConfig.ts`); this throws the same {@link PolicyConfigError} if one ever gets this far.
- * @example productionPattern("^prod").test("prod-eu") // true
- */
-export function productionPattern(pattern: string): RegExp {
-  const problem = patternProblem(PRODUCTION_PAUSE, "productionStackPattern", pattern);
-  if (problem) throw new PolicyConfigError([problem]);
-  return new RegExp(pattern);
-}
-
-/**
- * Why the stack counts as production (its name matches `productionStackPattern`, or one of
- * `productionTags` is set on it), or `undefined` when it does not.
- */
-export function productionReason(
-  stack: string | undefined,
-  stackTags: ReadonlyMap<string, string>,
-  config: ProductionPauseConfig,
-): string | undefined {
-  if (stack !== undefined && productionPattern(config.productionStackPattern).test(stack)) {
-    return `stack "${stack}" matches productionStackPattern ${JSON.stringify(config.productionStackPattern)}`;
-  }
-  for (const [tag, value] of Object.entries(config.productionTags)) {
-    if (stackTags.get(tag) === value) return `the stack is tagged ${tag}=${value} (policy config productionTags)`;
-  }
-  return undefined;
-}
+/** Name of the production-rollback policy (messages name it). */
+const PRODUCTION_ROLLBACK = "instance-refresh-production-rollback";
 
 /** Advises FIRST_BATCH_PAUSE (or BATCH_INTERVAL_PAUSE) in production stacks, to check the first batch before the rest. */
 export const productionPause: ResourceValidationPolicy = {
@@ -115,11 +93,57 @@ export const productionPause: ResourceValidationPolicy = {
     const config = readConfig(args, CONFIG_DEFAULTS.productionPause);
     const pause = refresh.batchPause ?? DEFAULT_BATCH_PAUSE;
     if (config.acceptedBatchPauses.includes(pause as BatchPause)) return;
-    const reason = productionReason(stackName(args.urn), args.stackTags ?? new Map(), config);
+    const reason = productionReason(args, config, PRODUCTION_PAUSE);
     if (!reason) return;
     report(
       `batchPause ${String(pause)} does not stop after the first batch, and ${reason}: ` +
         `use ${config.acceptedBatchPauses.join(" or ")} to check the first batch before the rest (policy config acceptedBatchPauses)`,
     );
+  }),
+};
+
+/** The failure handling that rolls a failed refresh back without anyone acting. */
+const AUTO_ROLLBACK: FailProcess = "AUTO_ROLLBACK";
+
+/** `value` when it is one of `allowed`; undefined when it is unknown or invalid (`instance-refresh-valid-settings` reports those). */
+function knownOneOf<T extends string>(value: unknown, allowed: readonly T[]): T | undefined {
+  return allowed.includes(value as T) ? (value as T) : undefined;
+}
+
+/**
+ * Advises, in production stacks, a rollout that can be rolled back: a `refreshMode` that supports
+ * rollback (ROLLING_UPDATE_RESET; the API cannot roll back ROLLING_UPDATE_REPLACE) and a
+ * `failProcess` in `acceptedFailProcesses` (AUTO_ROLLBACK by default: the cloud rolls a failed
+ * refresh back by itself). Each finding names the property and the values it accepts.
+ */
+export const productionRollback: ResourceValidationPolicy = {
+  name: PRODUCTION_ROLLBACK,
+  description: "Advises a rollout that can be rolled back (ROLLING_UPDATE_RESET, failProcess AUTO_ROLLBACK) in stacks named or tagged as production.",
+  enforcementLevel: "advisory",
+  configSchema: CONFIG_SCHEMAS.productionRollback,
+  validateResource: validateRefresh((refresh, args, report) => {
+    const config = readConfig(args, CONFIG_DEFAULTS.productionRollback);
+    const mode = knownOneOf<RefreshMode>(refresh.refreshMode ?? DEFAULT_REFRESH_MODE, REFRESH_MODES);
+    const fail = knownOneOf<FailProcess>(refresh.failProcess ?? DEFAULT_FAIL_PROCESS, FAIL_PROCESSES);
+    const badMode = mode !== undefined && !ROLLBACK_REFRESH_MODES.includes(mode) ? mode : undefined;
+    const badFail = fail !== undefined && !config.acceptedFailProcesses.includes(fail) ? fail : undefined;
+    if (badMode === undefined && badFail === undefined) return;
+    const reason = productionReason(args, config, PRODUCTION_ROLLBACK);
+    if (!reason) return;
+    if (badMode !== undefined) {
+      report(
+        `${PROPERTY.refreshMode} ${badMode} cannot be rolled back (the API's rollback does not support it), and ${reason}: ` +
+          `use ${PROPERTY.refreshMode} ${ROLLBACK_REFRESH_MODES.join(" or ")} so a bad rollout can be rolled back`,
+      );
+    }
+    if (badFail !== undefined) {
+      const given = refresh.failProcess === undefined ? `unset (${badFail})` : badFail;
+      const accepted = config.acceptedFailProcesses;
+      const byItself = accepted.includes(AUTO_ROLLBACK) ? `: with ${AUTO_ROLLBACK} the cloud rolls a failed refresh back by itself` : "";
+      report(
+        `${PROPERTY.failProcess} ${given} ${FAIL_PROCESS_EFFECT[badFail]}, and ${reason}: ` +
+          `use ${accepted.join(" or ")} (policy config acceptedFailProcesses)${byItself}`,
+      );
+    }
   }),
 };

@@ -5,7 +5,7 @@
 import { checkWith, diffWith, pickInputs as pickKeys, tryNormalizeWith, type DiffOutcome, type InputSchema, type StatusForecast } from "../core/check";
 import { ACTIVE_PHASES } from "../core/model";
 import { phaseOf } from "./activity";
-import { forecastUpdate, type RecordedActivity } from "./plannedCalls";
+import { forecastUpdate, recordedActivityOf } from "./plannedCalls";
 import { PROPERTY, normalizeInputs, validateInputs, type InstanceRefreshInputs, type NormalizedInputs } from "./settings";
 
 export { PROVIDER_KEY, UNKNOWN_VALUE } from "../core/check";
@@ -48,7 +48,7 @@ export const diffInputs = (id: string, olds: Record<string, unknown>, news: Reco
 
 /** What `up` will do from the recorded outputs, by the provider's own rules (`plannedCalls.ts`). */
 function forecastFromState(olds: Record<string, unknown>, desired: NormalizedInputs): StatusForecast {
-  const recorded = recordedOf(olds);
+  const recorded = recordedActivityOf(olds);
   if (desired.rollback) {
     const forecast = forecastUpdate(recorded, desired);
     return { changes: forecast.waits || forecast.call !== undefined, refusedRollback: forecast.refused };
@@ -57,20 +57,4 @@ function forecastFromState(olds: Record<string, unknown>, desired: NormalizedInp
   const forecast = forecastUpdate(recorded, desired);
   const active = ACTIVE_PHASES.has(phaseOf(recorded.status, recorded.activityType));
   return { changes: forecast.call !== undefined || (active && desired.wait.until === "settled" && !desired.paused) };
-}
-
-const numberOr = (value: unknown): number => (typeof value === "number" ? value : 0);
-const textOr = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
-
-/** What state recorded about the activity, as the forecast reads it. */
-export function recordedOf(olds: Record<string, unknown>): RecordedActivity {
-  return {
-    status: textOr(olds.status),
-    currentBatch: numberOr(olds.currentBatch),
-    batchCount: numberOr(olds.batchCount),
-    activityType: textOr(olds.activityType),
-    instanceCounts: (olds.instanceCounts ?? undefined) as RecordedActivity["instanceCounts"],
-    rollbackActivityId: textOr(olds.rollbackActivityId),
-    rollbackStatus: textOr(olds.rollbackStatus),
-  };
 }

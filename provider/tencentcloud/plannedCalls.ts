@@ -30,6 +30,29 @@ export interface RecordedActivity {
   readonly rollbackStatus?: string;
 }
 
+const textOf = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
+const numberOf = (value: unknown): number | undefined => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
+const objectOf = (value: unknown): Readonly<Record<string, unknown>> | undefined =>
+  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+
+/**
+ * What a resource's outputs (its state) record about the activity, as {@link forecastUpdate} reads
+ * it; a field that is missing or of another type is undefined.
+ * @example recordedActivityOf({ status: "SUCCESSFUL", instanceCounts: { successful: 4, failed: 0 } }).instanceCounts?.successful // 4
+ */
+export function recordedActivityOf(outputs: Readonly<Record<string, unknown>>): RecordedActivity {
+  const counts = objectOf(outputs.instanceCounts);
+  return {
+    status: textOf(outputs.status),
+    currentBatch: numberOf(outputs.currentBatch),
+    batchCount: numberOf(outputs.batchCount),
+    activityType: textOf(outputs.activityType),
+    instanceCounts: counts && { successful: numberOf(counts.successful), failed: numberOf(counts.failed), total: numberOf(counts.total) },
+    rollbackActivityId: textOf(outputs.rollbackActivityId),
+    rollbackStatus: textOf(outputs.rollbackStatus),
+  };
+}
+
 /** The inputs an update acts on: the pause fields, how long to wait, and whether to roll back. */
 export interface UpdateIntent {
   readonly paused: boolean;
@@ -54,6 +77,8 @@ export interface UpdateForecast {
   readonly refused?: string;
   /** The API call that step sends; none for `{ kind: "none" }`. */
   readonly call?: PlannedCall;
+  /** True when `up` first pauses the running refresh (StopInstanceRefresh) and then sends the rollback in `call`. */
+  readonly pausesFirst?: boolean;
   /**
    * The status the activity is in once the call took effect (the API's rule: Stop → MANUAL_PAUSE,
    * Resume → RUNNING), or the recorded one when nothing is sent.
@@ -142,5 +167,5 @@ function forecastRollback(recorded: RecordedActivity, intent: UpdateIntent): Upd
   });
   if (refused) return { step: none, statusAfter: recorded.status, waits: false, refused };
   const call: PlannedCall = { action: "RollbackInstanceRefresh", instances: done + failed };
-  return { step: none, call, statusAfter: STATUS_AFTER[call.action], waits: intent.wait.until === "settled" };
+  return { step: none, call, pausesFirst: ACTIVE_PHASES.has(phase), statusAfter: STATUS_AFTER[call.action], waits: intent.wait.until === "settled" };
 }

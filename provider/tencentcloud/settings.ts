@@ -23,6 +23,19 @@ export type RefreshMode = (typeof REFRESH_MODES)[number];
 export type BatchPause = (typeof BATCH_PAUSES)[number];
 /** @see FAIL_PROCESSES */
 export type FailProcess = (typeof FAIL_PROCESSES)[number];
+
+/** The refresh mode the API uses when none is given. @default "ROLLING_UPDATE_RESET" */
+export const DEFAULT_REFRESH_MODE: RefreshMode = "ROLLING_UPDATE_RESET";
+/** The batch pause the API uses when none is given. @default "AUTOMATIC" */
+export const DEFAULT_BATCH_PAUSE: BatchPause = "AUTOMATIC";
+/** The failure handling the API uses when none is given. @default "AUTO_PAUSE" */
+export const DEFAULT_FAIL_PROCESS: FailProcess = "AUTO_PAUSE";
+/**
+ * Refresh modes whose refreshes can be rolled back (RollbackInstanceRefresh, or FailProcess
+ * AUTO_ROLLBACK): ROLLING_UPDATE_REPLACE "does not support the rollback API".
+ * @example ROLLBACK_REFRESH_MODES.includes("ROLLING_UPDATE_REPLACE") // false
+ */
+export const ROLLBACK_REFRESH_MODES: readonly RefreshMode[] = ["ROLLING_UPDATE_RESET"];
 /** @see RESUME_MODES */
 export type ResumeMode = (typeof RESUME_MODES)[number];
 /** @see WAIT_UNTIL */
@@ -390,13 +403,13 @@ export function normalizeInputs(inputs: InstanceRefreshInputs): NormalizedInputs
   const rolling = inputs.refreshSettings.rollingUpdateSettings;
   return {
     autoScalingGroupId: inputs.autoScalingGroupId,
-    refreshMode: inputs.refreshMode ?? "ROLLING_UPDATE_RESET",
+    refreshMode: inputs.refreshMode ?? DEFAULT_REFRESH_MODE,
     refreshSettings: {
       rollingUpdateSettings: {
         batchNumber: rolling.batchNumber,
-        batchPause: rolling.batchPause ?? "AUTOMATIC",
+        batchPause: rolling.batchPause ?? DEFAULT_BATCH_PAUSE,
         maxSurge: rolling.maxSurge ?? 0,
-        failProcess: rolling.failProcess ?? "AUTO_PAUSE",
+        failProcess: rolling.failProcess ?? DEFAULT_FAIL_PROCESS,
       },
       checkInstanceTargetHealth: inputs.refreshSettings.checkInstanceTargetHealth ?? false,
       checkInstanceTargetHealthTimeout:

@@ -1,8 +1,8 @@
 /**
  * The rollout plan made by the installed `instance-refresh-plan` from real `pulumi preview --json`
  * output (the CI workflow's streaming form), checked against what the next `pulumi up` then really
- * sends to the emulator: an update that the recorded status triggers with unchanged inputs, and a
- * `paused: true` on a refresh that already finished.
+ * sends to the emulator: an update that the recorded status triggers with unchanged inputs, a
+ * `paused: true` on a refresh that already finished, and `rollback: true` on that refresh.
  *
  * Needs the CLI (`scripts/with-tools`) and a fresh `scripts/build.sh`.
  */
@@ -92,6 +92,28 @@ describe("the rollout plan says what `pulumi up` then sends", () => {
       const since = await lastSeq();
       await stack.up();
       expect(await mutationsSince(since)).toEqual([]);
+    },
+    SUITE_TIMEOUT_MS,
+  );
+
+  it(
+    "rollback: true on the SUCCESSFUL refresh: the plan says RollbackInstanceRefresh for its 4 instances, and up sends exactly that",
+    async () => {
+      const id = String((await stack.outputs()).id);
+      await stack.config({ paused: false, rollback: true });
+      const plan = await planOfPreview();
+      expect(plan).toContain(`\`rollout\` on \`${groupId}\` — rolls back the refresh: the instances it refreshed return to their previous configuration`);
+      expect(plan).toContain(
+        `\`pulumi up\` sends RollbackInstanceRefresh, which rolls back ${id}: 4 instances return to the configuration they had before the refresh, ` +
+          "then waits until the rollback settles.",
+      );
+
+      const since = await lastSeq();
+      await stack.up();
+      expect(await mutationsSince(since)).toEqual([
+        { action: "RollbackInstanceRefresh", params: expect.objectContaining({ AutoScalingGroupId: groupId, OriginRefreshActivityId: id }) },
+      ]);
+      expect(await stack.outputs()).toMatchObject({ id, rollbackStatus: "SUCCESSFUL" });
     },
     SUITE_TIMEOUT_MS,
   );

@@ -201,6 +201,133 @@ describe("an in-place update: what `pulumi up` sends, from the status recorded i
   });
 });
 
+describe("rollback: true: what `pulumi up` sends, from the state recorded", () => {
+  /**
+   * The baseline: `rollback: true` set on a refresh that state records as SUCCESSFUL, all 7
+   * instances refreshed; the preview reports the flipped input (`diff`).
+   */
+  const succeeded = { status: "SUCCESSFUL", currentBatch: 3, batchCount: 3, activityType: "NORMAL", instanceCounts: { successful: 7, failed: 0, total: 7 } };
+  const plan = (change: { inputs?: object; oldInputs?: object; recorded?: object; diff?: string[] } = {}) => {
+    const text = digest(
+      "update",
+      { ...baseInputs, rollback: true, ...change.inputs },
+      { diffReasons: change.diff ?? ["rollback"] },
+      { ...succeeded, ...change.recorded },
+      { ...baseInputs, ...change.oldInputs },
+    );
+    const markdown = renderPlan(parsePreview(text));
+    return { change: rolloutChanges(parsePreview(text))[0], markdown, lines: markdown.split("\n") };
+  };
+  const HEADING = "### `web-rollout` on `asg-h7tgd87d` — rolls back the refresh: the instances it refreshed return to their previous configuration";
+
+  it("baseline: a SUCCESSFUL refresh is rolled back with one RollbackInstanceRefresh, its refreshed instances named", () => {
+    const { change, lines } = plan();
+    expect(change.action).toBe("rollback");
+    expect(change.reasons).toEqual(["`rollback`: (unset) → true"]);
+    expect(lines).toContain(HEADING);
+    expect(lines).toContain(
+      "`pulumi up` sends RollbackInstanceRefresh, which rolls back asr-swfi680q: 7 instances return to the configuration they had before the refresh, " +
+        "then waits until the rollback settles.",
+    );
+    expect(lines).toContain(
+      "Forecast from the status in state: SUCCESSFUL at batch 3/3. `pulumi up` reads the live status first and decides the same way; " +
+        "run `pulumi refresh` before previewing if the refresh may have moved since.",
+    );
+  });
+
+  it("passes what state recorded about the activity and its rollback to the forecast", () => {
+    const recorded = { rollbackActivityId: "asr-r0llback", rollbackStatus: "RUNNING" };
+    expect(plan({ recorded }).change.recorded).toEqual({
+      status: "SUCCESSFUL",
+      currentBatch: 3,
+      batchCount: 3,
+      activityType: "NORMAL",
+      instanceCounts: { successful: 7, failed: 0, total: 7 },
+      rollbackActivityId: "asr-r0llback",
+      rollbackStatus: "RUNNING",
+      activityId: "asr-swfi680q",
+    });
+  });
+
+  it.each([
+    // [what, change from the baseline, the forecast line]
+    [
+      "FAILED_PAUSE: the successful and the failed instances return",
+      { recorded: { status: "FAILED_PAUSE", currentBatch: 2, instanceCounts: { successful: 2, failed: 1, total: 7 } } },
+      "`pulumi up` sends RollbackInstanceRefresh, which rolls back asr-swfi680q: 3 instances return to the configuration they had before the refresh, " +
+        "then waits until the rollback settles.",
+    ],
+    [
+      "RUNNING: the refresh is paused first",
+      { recorded: { status: "RUNNING", currentBatch: 2, instanceCounts: { successful: 2, failed: 0, total: 7 } } },
+      "`pulumi up` pauses the running refresh (StopInstanceRefresh), then sends RollbackInstanceRefresh, which rolls back asr-swfi680q: " +
+        "2 instances return to the configuration they had before the refresh, then waits until the rollback settles.",
+    ],
+    [
+      "one instance refreshed",
+      { recorded: { status: "MANUAL_PAUSE", currentBatch: 1, instanceCounts: { successful: 1, failed: 0, total: 7 } } },
+      "`pulumi up` sends RollbackInstanceRefresh, which rolls back asr-swfi680q: 1 instance returns to the configuration it had before the refresh, " +
+        "then waits until the rollback settles.",
+    ],
+    [
+      "wait.until started: returns once the rollback has started",
+      { inputs: { wait: { until: "started", timeoutSeconds: 60 } } },
+      "`pulumi up` sends RollbackInstanceRefresh, which rolls back asr-swfi680q: 7 instances return to the configuration they had before the refresh; " +
+        "it returns once the rollback has started (wait.until started).",
+    ],
+  ])("%s", (_what, change, line) => {
+    const planned = plan(change);
+    expect(planned.change.action).toBe("rollback");
+    expect(planned.lines).toContain(HEADING);
+    expect(planned.lines).toContain(line);
+  });
+
+  it.each([
+    // [what, change from the baseline, the refusal]
+    [
+      "a CANCELLED refresh",
+      { recorded: { status: "CANCELLED" } },
+      "it was CANCELLED; a cancelled refresh cannot be rolled back (only a paused refresh or the group's latest successful one can)",
+    ],
+    [
+      "a refresh that refreshed nothing",
+      { recorded: { status: "MANUAL_PAUSE", currentBatch: 1, instanceCounts: { successful: 0, failed: 0, total: 7 } } },
+      "nothing to roll back: no instance has been refreshed yet (status MANUAL_PAUSE)",
+    ],
+    [
+      "a rollback activity",
+      { recorded: { activityType: "ROLLBACK" } },
+      "it is itself a rollback (ROLLBACK), and a rollback cannot be rolled back",
+    ],
+  ])("refused on %s: a warning that `pulumi up` fails and sends nothing", (_what, change, reason) => {
+    const { change: planned, lines } = plan(change);
+    expect(planned.action).toBe("rollback-refused");
+    expect(planned.forecast?.call).toBeUndefined();
+    expect(lines).toContain("### `web-rollout` on `asg-h7tgd87d` — asks for a rollback that `pulumi up` refuses: it fails and sends nothing");
+    const warning = lines.indexOf(`⚠️ \`pulumi up\` will fail and send nothing: asr-swfi680q cannot be rolled back: ${reason}.`);
+    expect(warning).toBeGreaterThan(0);
+    expect(lines[warning + 1]).toBe(""); // a paragraph of its own, then the recorded-status caveat
+    expect(lines[warning + 2]).toMatch(/^Forecast from the status in state: /);
+  });
+
+  it("an existing rollback still running: no second rollback, waits for it", () => {
+    const recorded = { rollbackActivityId: "asr-r0llback", rollbackStatus: "RUNNING" };
+    const { change, lines } = plan({ recorded, oldInputs: { rollback: true }, diff: [] });
+    expect(change.action).toBe("rollback-wait");
+    expect(change.reasons).toEqual(["rollbackStatus RUNNING and rollback is true"]);
+    expect(lines).toContain("### `web-rollout` on `asg-h7tgd87d` — waits for the refresh's rollback to settle; sends no second rollback");
+    expect(lines).toContain(
+      "`pulumi up` sends no second RollbackInstanceRefresh: asr-swfi680q already has rollback asr-r0llback (RUNNING), and waits until the rollback settles.",
+    );
+  });
+
+  it("an existing rollback that ended: sends nothing, only records the inputs", () => {
+    const { change, lines } = plan({ recorded: { rollbackActivityId: "asr-r0llback", rollbackStatus: "SUCCESSFUL" } });
+    expect(change.action).toBe("none");
+    expect(lines).toContain("`pulumi up` sends no API call to asr-swfi680q (it is SUCCESSFUL; only the inputs in state change).");
+  });
+});
+
 describe("renderPlan", () => {
   it("writes the group, the batch plan, the settings and the reason", () => {
     const newInputs = { ...baseInputs, refreshSettings: { rollingUpdateSettings: { ...baseInputs.refreshSettings.rollingUpdateSettings, batchNumber: 2 } } };
@@ -212,6 +339,6 @@ describe("renderPlan", () => {
   });
 
   it("says so when nothing changes", () => {
-    expect(renderPlan({ steps: [], violations: [] })).toContain("starts, pauses, resumes or cancels no instance refresh");
+    expect(renderPlan({ steps: [], violations: [] })).toContain("This change starts, pauses, resumes, rolls back or cancels no instance refresh.");
   });
 });

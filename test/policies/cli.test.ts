@@ -82,6 +82,18 @@ describe("the pack from an installed package, with the README's command", () => 
   );
 
   it(
+    "advises a rollout that can be rolled back in a stack made production once, in instance-refresh-shared-config",
+    async () => {
+      // The fixture's stack is named "test"; the happy rollout pauses (AUTO_PAUSE) on failure.
+      const result = expectOk(await preview("happy", { "instance-refresh-shared-config": { productionStackPattern: "^test$" } }));
+      expect(result.stdout).toContain("[advisory]  instance-refresh-production-rollback");
+      expect(result.stdout).toContain("refreshSettings.rollingUpdateSettings.failProcess AUTO_PAUSE pauses the refresh on the first failure");
+      expect(result.stdout).toContain("use AUTO_ROLLBACK (policy config acceptedFailProcesses)");
+    },
+    SUITE_TIMEOUT_MS,
+  );
+
+  it(
     "refuses a misspelt config key, naming it and the allowed keys",
     async () => {
       const result = await preview("happy", { "instance-refresh-min-batches": { minBatchNumbr: 3 } });

@@ -66,6 +66,19 @@ describe("findConfigProblems", () => {
       },
     ],
     [
+      "a misspelt key of instance-refresh-production-rollback",
+      "instance-refresh-production-rollback.acceptedFailProcess",
+      ["AUTO_ROLLBACK"],
+      {
+        code: "UNKNOWN_KEY",
+        policy: "instance-refresh-production-rollback",
+        key: "acceptedFailProcess",
+        message:
+          'instance-refresh-production-rollback: unknown config key "acceptedFailProcess" (did you mean "acceptedFailProcesses"?); ' +
+          "allowed: enforcementLevel, productionStackPattern, productionTags, acceptedFailProcesses",
+      },
+    ],
+    [
       "an unknown policy",
       "instance-refresh-min-batch",
       "mandatory",
@@ -138,6 +151,7 @@ describe("applySharedConfig", () => {
     "instance-refresh-max-surge": { groupSizes: { "asg-00000002": 3 } },
     "instance-refresh-target-health": { groupsBehindLoadBalancer: ["asg-00000004"] },
     "instance-refresh-production-pause": { productionTags: {}, acceptedBatchPauses: ["FIRST_BATCH_PAUSE"] },
+    "instance-refresh-production-rollback": { productionTags: { environment: "production" }, acceptedFailProcesses: ["AUTO_ROLLBACK"] },
     "instance-refresh-fail-process": { discouragedFailProcesses: ["AUTO_CANCEL"] },
   });
 
@@ -162,6 +176,14 @@ describe("applySharedConfig", () => {
     const own = engineConfig();
     own["instance-refresh-production-pause"].productionStackPattern = "^prd";
     expect(applySharedConfig(own)["instance-refresh-production-pause"].productionStackPattern).toBe("^prd");
+  });
+
+  it("gives instance-refresh-production-rollback the shared production stacks, its own tags added", () => {
+    expect(applySharedConfig(engineConfig())["instance-refresh-production-rollback"]).toEqual({
+      productionStackPattern: "^live$",
+      productionTags: { tier: "gold", environment: "production" },
+      acceptedFailProcesses: ["AUTO_ROLLBACK"],
+    });
   });
 
   it("uses the shared defaults when the shared entry is missing", () => {

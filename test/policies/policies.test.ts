@@ -20,12 +20,13 @@ const EXPECTED: Record<string, { level: EnforcementLevel; kind: "resource" | "st
   "instance-refresh-fail-process": { level: "advisory", kind: "resource", config: "failProcess" },
   "instance-refresh-target-health": { level: "advisory", kind: "stack", config: "targetHealth" },
   "instance-refresh-production-pause": { level: "advisory", kind: "resource", config: "productionPause" },
+  "instance-refresh-production-rollback": { level: "advisory", kind: "resource", config: "productionRollback" },
   "instance-refresh-one-per-group": { level: "mandatory", kind: "stack", config: "onePerGroup" },
   "instance-refresh-shared-config": { level: "advisory", kind: "stack", config: "sharedConfig" },
 };
 
 /** Per-policy fields without a schema default: the optional cost cap, and the pattern inherited from the shared config. */
-const NO_DEFAULT = new Set(["maxSurge.maxSurge", "productionPause.productionStackPattern"]);
+const NO_DEFAULT = new Set(["maxSurge.maxSurge", "productionPause.productionStackPattern", "productionRollback.productionStackPattern"]);
 
 describe("the policy list", () => {
   it("is the pack instance-refresh-safety", () => {
@@ -58,6 +59,7 @@ describe("the policy list", () => {
 
   it("takes the inherited pattern's fallback default from the shared config's default", () => {
     expect(CONFIG_DEFAULTS.productionPause.productionStackPattern).toBe(CONFIG_SCHEMAS.sharedConfig.properties.productionStackPattern.default);
+    expect(CONFIG_DEFAULTS.productionRollback.productionStackPattern).toBe(CONFIG_SCHEMAS.sharedConfig.properties.productionStackPattern.default);
   });
 
   it("rejects duplicate, reserved and non-kebab-case names", () => {
@@ -93,6 +95,8 @@ describe("--policy-pack-config files", () => {
     expect(config["instance-refresh-shared-config"]).toMatchObject({ productionTags: { environment: "production" } });
     expect(config["instance-refresh-production-pause"]).not.toHaveProperty("productionTags");
     expect(config["instance-refresh-production-pause"]).not.toHaveProperty("productionStackPattern");
+    expect(config["instance-refresh-production-rollback"]).not.toHaveProperty("productionTags");
+    expect(config["instance-refresh-production-rollback"]).not.toHaveProperty("productionStackPattern");
   });
 });
 

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { DEFAULT_PRODUCTION_STACK_PATTERN } from "../../policies/config";
 import { BRIDGED_REFRESH_TYPE } from "../../policies/resources";
-import { failProcess, productionPause, productionPattern, stackName, targetHealth } from "../../policies/safety";
+import { productionPattern, stackName } from "../../policies/production";
+import { failProcess, productionPause, productionRollback, targetHealth } from "../../policies/safety";
 import {
   GROUP_ID,
   UNKNOWN_VALUE,
@@ -187,6 +188,105 @@ describe("instance-refresh-production-pause", () => {
   });
 
   it("compiles the default pattern", () => {
-    expect(productionPattern(DEFAULT_PRODUCTION_STACK_PATTERN).test("prod")).toBe(true);
+    expect(productionPattern(DEFAULT_PRODUCTION_STACK_PATTERN, "instance-refresh-production-pause").test("prod")).toBe(true);
   });
 });
+
+describe("instance-refresh-production-rollback", () => {
+  /** The baseline: the happy path made rollback-capable (ROLLING_UPDATE_RESET, AUTO_ROLLBACK), in a stack named prod. */
+  const rollbackProps = () => change(happyProps(), `${ROLLING}.failProcess`, "AUTO_ROLLBACK");
+  const bridgedRollbackProps = () => change(bridgedProps("array"), "refreshSettings.0.rollingUpdateSettings.0.failProcess", "AUTO_ROLLBACK");
+  const check = (props: Record<string, unknown>, options: FakeArgsOptions & { type?: string } = {}) =>
+    runResource(productionRollback, resourceArgs(props, { stack: "prod", ...options }));
+  const IN_PROD = 'stack "prod" matches productionStackPattern "^(prod|production)(-|$)"';
+  const REPLACE_MESSAGE =
+    `refreshMode ROLLING_UPDATE_REPLACE cannot be rolled back (the API's rollback does not support it), and ${IN_PROD}: ` +
+    "use refreshMode ROLLING_UPDATE_RESET so a bad rollout can be rolled back";
+  const AUTO_PAUSE_MESSAGE =
+    `refreshSettings.rollingUpdateSettings.failProcess AUTO_PAUSE pauses the refresh on the first failure, and ${IN_PROD}: ` +
+    "use AUTO_ROLLBACK (policy config acceptedFailProcesses): with AUTO_ROLLBACK the cloud rolls a failed refresh back by itself";
+
+  it("is advisory", () => {
+    expect(productionRollback.enforcementLevel).toBe("advisory");
+  });
+
+  it("accepts ROLLING_UPDATE_RESET with AUTO_ROLLBACK in production, and an unset refreshMode (ROLLING_UPDATE_RESET)", async () => {
+    expect(await check(rollbackProps())).toEqual([]);
+    expect(await check(change(rollbackProps(), "refreshMode", undefined))).toEqual([]);
+  });
+
+  it("advises AUTO_ROLLBACK over AUTO_PAUSE, naming the property and the accepted values", async () => {
+    expect(await check(happyProps())).toEqual([`InstanceRefresh "web-refresh": ${AUTO_PAUSE_MESSAGE}`]);
+  });
+
+  it("treats an unset failProcess as AUTO_PAUSE", async () => {
+    expect(await check(change(rollbackProps(), `${ROLLING}.failProcess`, undefined))).toEqual([
+      `InstanceRefresh "web-refresh": ${AUTO_PAUSE_MESSAGE.replace("failProcess AUTO_PAUSE", "failProcess unset (AUTO_PAUSE)")}`,
+    ]);
+  });
+
+  it("advises ROLLING_UPDATE_RESET over ROLLING_UPDATE_REPLACE, which cannot be rolled back", async () => {
+    expect(await check(change(rollbackProps(), "refreshMode", "ROLLING_UPDATE_REPLACE"))).toEqual([`InstanceRefresh "web-refresh": ${REPLACE_MESSAGE}`]);
+  });
+
+  it("reports each property on its own", async () => {
+    expect(await check(change(happyProps(), "refreshMode", "ROLLING_UPDATE_REPLACE"))).toEqual([
+      `InstanceRefresh "web-refresh": ${REPLACE_MESSAGE}`,
+      `InstanceRefresh "web-refresh": ${AUTO_PAUSE_MESSAGE}`,
+    ]);
+  });
+
+  it("says nothing outside production", async () => {
+    expect(await check(change(happyProps(), "refreshMode", "ROLLING_UPDATE_REPLACE"), { stack: "dev" })).toEqual([]);
+  });
+
+  it("honours config productionStackPattern and productionTags", async () => {
+    expect(await check(happyProps(), { stack: "live", config: { productionStackPattern: "^live$" } })).toHaveLength(1);
+    expect(await check(happyProps(), { stack: "prod", config: { productionStackPattern: "^live$" } })).toEqual([]);
+    const tagged = { stack: "eu-main", config: { productionTags: { environment: "production" } } };
+    expect(await check(happyProps(), { ...tagged, stackTags: { environment: "production" } })).toEqual([
+      expect.stringContaining("and the stack is tagged environment=production (policy config productionTags): use AUTO_ROLLBACK"),
+    ]);
+    expect(await check(happyProps(), { ...tagged, stackTags: { environment: "staging" } })).toEqual([]);
+  });
+
+  it("rejects an invalid productionStackPattern with an error naming the policy", async () => {
+    await expect(check(happyProps(), { config: { productionStackPattern: "(" } })).rejects.toThrow(
+      /instance-refresh-production-rollback: productionStackPattern "\(" is not a valid regular expression/,
+    );
+  });
+
+  it("honours config acceptedFailProcesses", async () => {
+    expect(await check(happyProps(), { config: { acceptedFailProcesses: ["AUTO_ROLLBACK", "AUTO_PAUSE"] } })).toEqual([]);
+    expect(await check(rollbackProps(), { config: { acceptedFailProcesses: ["AUTO_PAUSE"] } })).toEqual([
+      'InstanceRefresh "web-refresh": refreshSettings.rollingUpdateSettings.failProcess AUTO_ROLLBACK rolls the refreshed instances back on the first failure, ' +
+        `and ${IN_PROD}: use AUTO_PAUSE (policy config acceptedFailProcesses)`,
+    ]);
+  });
+
+  it("says nothing about values that are unknown at preview or invalid (instance-refresh-valid-settings reports those)", async () => {
+    expect(await check(change(happyProps(), `${ROLLING}.failProcess`, UNKNOWN_VALUE.string))).toEqual([]);
+    expect(await check(change(happyProps(), `${ROLLING}.failProcess`, "AUTO_ROLLBAK"))).toEqual([]);
+    expect(await check(change(rollbackProps(), "refreshMode", UNKNOWN_VALUE.string))).toEqual([]);
+    expect(await check(change(rollbackProps(), "refreshMode", "BLUE_GREEN"))).toEqual([]);
+  });
+
+  it("accepts the bridged StartInstanceRefresh with AUTO_ROLLBACK, blocks as lists or objects", async () => {
+    expect(await check(bridgedRollbackProps(), { type: BRIDGED_REFRESH_TYPE })).toEqual([]);
+    expect(await check(change(bridgedProps("object"), `${ROLLING}.failProcess`, "AUTO_ROLLBACK"), { type: BRIDGED_REFRESH_TYPE })).toEqual([]);
+  });
+
+  it("checks the bridged StartInstanceRefresh's failProcess, Terraform's \"\" counting as unset", async () => {
+    expect(await check(bridgedProps("array"), { type: BRIDGED_REFRESH_TYPE })).toEqual([`StartInstanceRefresh "web-refresh": ${AUTO_PAUSE_MESSAGE}`]);
+    const unset = change(bridgedRollbackProps(), "refreshSettings.0.rollingUpdateSettings.0.failProcess", "");
+    expect(await check(unset, { type: BRIDGED_REFRESH_TYPE })).toEqual([
+      expect.stringMatching(/^StartInstanceRefresh "web-refresh": refreshSettings\.rollingUpdateSettings\.failProcess unset \(AUTO_PAUSE\)/),
+    ]);
+  });
+
+  it("checks the bridged StartInstanceRefresh's refreshMode", async () => {
+    const replace = change(bridgedRollbackProps(), "refreshMode", "ROLLING_UPDATE_REPLACE");
+    expect(await check(replace, { type: BRIDGED_REFRESH_TYPE })).toEqual([`StartInstanceRefresh "web-refresh": ${REPLACE_MESSAGE}`]);
+  });
+});
+

@@ -76,6 +76,33 @@ describe("diff", () => {
   ])("unchanged inputs and %s → no changes", (_name, status, batch, inputs) => {
     expect(diffInputs(ID, state(status, batch, inputs), news(inputs))).toEqual({ changes: false });
   });
+
+  describe("rollback: true, decided from what state recorded (recordedActivityOf)", () => {
+    const rollback = baseline({ rollback: true });
+    const recorded = (status: string, outputs: Record<string, unknown>, inputs = baseline()) => ({ ...state(status, 3, inputs), ...outputs });
+
+    test("refused at preview for a CANCELLED refresh, naming the input", () => {
+      expect(() => diffInputs(ID, recorded("CANCELLED", { instanceCounts: { successful: 2, failed: 0 } }), news(rollback))).toThrow(
+        /^rollback: refresh asr-00000001 on asg-\w+ cannot be rolled back: it was CANCELLED/,
+      );
+    });
+
+    test("refused at preview when state counts no refreshed instance", () => {
+      expect(() => diffInputs(ID, recorded("MANUAL_PAUSE", { instanceCounts: { successful: 0, failed: 0 } }), news(rollback))).toThrow(
+        /nothing to roll back: no instance has been refreshed yet \(status MANUAL_PAUSE\)/,
+      );
+    });
+
+    test("unchanged inputs and a recorded rollback still RUNNING → update (wait for it)", () => {
+      const olds = recorded("SUCCESSFUL", { rollbackActivityId: "asr-r0llback", rollbackStatus: "RUNNING" }, rollback);
+      expect(diffInputs(ID, olds, news(rollback))).toEqual({ changes: true });
+    });
+
+    test("unchanged inputs and a recorded rollback that ended → no changes", () => {
+      const olds = recorded("SUCCESSFUL", { rollbackActivityId: "asr-r0llback", rollbackStatus: "SUCCESSFUL" }, rollback);
+      expect(diffInputs(ID, olds, news(rollback))).toEqual({ changes: false });
+    });
+  });
 });
 
 describe("check", () => {
