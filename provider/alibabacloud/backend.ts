@@ -128,7 +128,8 @@ export function createAlicloudBackend(options: AlicloudBackendOptions): Alicloud
       const token = clientToken(currentUrn() ?? inputs.scalingGroupId, inputs, lastEnded?.InstanceRefreshTaskId);
       return client.startInstanceRefresh({ ...startParameters(inputs), ClientToken: token });
     },
-    pause: (view) => client.suspendInstanceRefresh(view.groupId, view.id),
+    // A Pending task cannot be suspended: the wait pauses it once it is InProgress.
+    pause: async (view) => (view.phase === "starting" ? undefined : client.suspendInstanceRefresh(view.groupId, view.id)),
     resume: (view) => client.resumeInstanceRefresh(view.groupId, view.id),
     cancel: (view) => client.cancelInstanceRefresh(view.groupId, view.id),
 
