@@ -116,3 +116,41 @@ for (let i = 0; i < ${o.count}; i++) {
 exports.statuses = items.map((r) => r.status);
 `;
 }
+
+/**
+ * A program with one AlicloudInstanceRefresh `rollout` whose every input comes from stack config.
+ * Config keys (project namespace): `scalingGroupId` (required), `imageId` (the desired image and the
+ * trigger, default m-image0000000000000002), `minHealthyPercentage` (default 50),
+ * `maxHealthyPercentage` (default 100), `checkpoints` (JSON list of percentages, default none),
+ * `paused`, `approvedCheckpoints`, `rollback`, `adoptTaskId`, `waitUntil` (default settled); numbers
+ * and booleans as JSON. Exports `id`, `status`, `percentRefreshed`, `finishedUpdateCapacity`,
+ * `currentCheckpoint`, `detail`.
+ */
+export const ALICLOUD_CONFIG_DRIVEN_PROGRAM = `"use strict";
+const pulumi = require("@pulumi/pulumi");
+const { AlicloudInstanceRefresh } = require("pulumi-instance-refresh");
+const config = new pulumi.Config();
+const json = (key, fallback) => { const v = config.get(key); return v === undefined ? fallback : JSON.parse(v); };
+const imageId = config.get("imageId") || "m-image0000000000000002";
+const refresh = new AlicloudInstanceRefresh("rollout", {
+  scalingGroupId: config.require("scalingGroupId"),
+  desiredConfiguration: { imageId },
+  minHealthyPercentage: json("minHealthyPercentage", 50),
+  maxHealthyPercentage: json("maxHealthyPercentage", 100),
+  checkpoints: json("checkpoints", []).map((percentage) => ({ percentage })),
+  paused: json("paused", undefined),
+  approvedCheckpoints: json("approvedCheckpoints", undefined),
+  rollback: json("rollback", undefined),
+  adoptTaskId: config.get("adoptTaskId"),
+  triggers: { imageId },
+  wait: { until: config.get("waitUntil") || "settled", timeoutSeconds: 120 },
+});
+module.exports = {
+  id: refresh.id,
+  status: refresh.status,
+  percentRefreshed: refresh.percentRefreshed,
+  finishedUpdateCapacity: refresh.finishedUpdateCapacity,
+  currentCheckpoint: refresh.currentCheckpoint,
+  detail: refresh.detail,
+};
+`;

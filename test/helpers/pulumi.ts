@@ -23,6 +23,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
+import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from "../../emulator/alibabacloud/signature";
 import { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY } from "../../emulator/tencentcloud/signature";
 import { assertFreshBuild } from "./buildStamp";
 
@@ -118,7 +119,7 @@ export function removeWorkDir(dir: string, root = WORK_ROOT): void {
  * switches that turn off update checks, plugin downloads and prompts, TypeScript programs run
  * transpile-only (`tsc` type-checks the examples already), and Node's compile cache on
  * ({@link NODE_COMPILE_CACHE_DIR}), and the emulator's default credentials in `TENCENTCLOUD_SECRET_ID` /
- * `TENCENTCLOUD_SECRET_KEY`. `extra` wins.
+ * `TENCENTCLOUD_SECRET_KEY` and `ALIBABA_CLOUD_ACCESS_KEY_ID` / `ALIBABA_CLOUD_ACCESS_KEY_SECRET`. `extra` wins.
  */
 export function pulumiEnv(where: { backendDir: string; homeDir: string }, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
@@ -135,6 +136,8 @@ export function pulumiEnv(where: { backendDir: string; homeDir: string }, extra:
     // user's CI would pass them: a config secret would cost a key derivation in every command.
     TENCENTCLOUD_SECRET_ID: DEFAULT_SECRET_ID,
     TENCENTCLOUD_SECRET_KEY: DEFAULT_SECRET_KEY,
+    ALIBABA_CLOUD_ACCESS_KEY_ID: DEFAULT_ACCESS_KEY_ID,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEFAULT_ACCESS_KEY_SECRET,
     ...extra,
   };
   // A token or passphrase file from the developer's shell must not redirect these runs.

@@ -41,6 +41,8 @@ export { testSeed };
 
 /** Region passed to the provider (the emulator accepts any). */
 export const REGION = "ap-guangzhou";
+/** The ESS region of every test (the emulator's default). */
+export const ESS_REGION = "cn-hangzhou";
 /** Poll interval of the provider in real-CLI tests, ms: waits end soon after the emulator moves. */
 export const TEST_POLL_INTERVAL_MS = 200;
 
@@ -74,7 +76,7 @@ export async function startTestEmulator(options: TestEmulatorOptions): Promise<R
 }
 
 /**
- * Stack config pointing the provider at an emulator, plus `extra` plain values. The credentials come
+ * Stack config pointing both providers (Tencent's and Alibaba's) at an emulator, plus `extra` plain values. The credentials come
  * from the environment of every test command (`pulumiEnv`: the emulator's defaults); a test of the
  * config route sets `tencentcloud:secretId` / `tencentcloud:secretKey` as secrets itself.
  */
@@ -83,7 +85,14 @@ export function emulatorConfig(
   extra: Readonly<Record<string, string | number | boolean>> = {},
 ): { plain: Record<string, string | number | boolean> } {
   return {
-    plain: { "instanceRefresh:endpoint": emu.url, "instanceRefresh:pollIntervalMs": TEST_POLL_INTERVAL_MS, "tencentcloud:region": REGION, ...extra },
+    plain: {
+      "instanceRefresh:endpoint": emu.url,
+      "instanceRefresh:alicloudEndpoint": emu.url,
+      "instanceRefresh:pollIntervalMs": TEST_POLL_INTERVAL_MS,
+      "tencentcloud:region": REGION,
+      "alicloud:region": ESS_REGION,
+      ...extra,
+    },
   };
 }
 
