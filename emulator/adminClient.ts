@@ -1,14 +1,19 @@
 /**
- * A small typed client of the admin API (`/_emulator/...`), for tests and demos.
+ * A small typed client of the admin API (`/_emulator/...`), for tests and demos: the shared
+ * services and Tencent Cloud's model at the top, Alibaba Cloud ESS's model under {@link EmulatorAdmin.ess}.
  * @example
  * const admin = new EmulatorAdmin("http://127.0.0.1:8080");
  * const group = await admin.seedGroup({ instanceCount: 5 });
  * await admin.failInstance(group.instanceIds[0], "image not found");
+ * const essGroup = await admin.ess.seedGroup({ instanceCount: 4 });
+ * const essStarts = await admin.requests({ action: "StartInstanceRefresh", cloud: "alibabacloud" });
  */
-import type { Pace } from "./pace";
-import type { SeedGroupSpec } from "./tencentcloud/seeding";
+import type { EssGroupView, EssSeededGroup, EssTaskView } from "./alibabacloud/adminViews";
+import type { SeedGroupSpec as EssSeedGroupSpec } from "./alibabacloud/seeding";
 import type { FaultRule, FaultSpec } from "./faults";
-import type { ActionCounter, RequestLogEntry } from "./requestLog";
+import type { Pace } from "./pace";
+import type { ActionCounter, RequestLogEntry, RequestLogFilter } from "./requestLog";
+import type { SeedGroupSpec } from "./tencentcloud/seeding";
 import type { RefreshActivity } from "./tencentcloud/types";
 import type { EmulatorGroupView } from "./tencentcloud/views";
 
@@ -31,12 +36,106 @@ export interface ClockView {
   kind: "real" | "manual";
 }
 
+/** One admin request: method, path below `/_emulator/`, optional JSON body; resolves with the JSON answer. */
+type AdminCall = <T>(method: string, path: string, body?: unknown) => Promise<T>;
+
+/** Sends one admin request to the emulator at `baseUrl`; rejects with {@link EmulatorAdminError} on an error status. */
+async function adminCall<T>(baseUrl: string, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${baseUrl.replace(/\/$/, "")}/_emulator/${path}`, {
+    method,
+    headers: body === undefined ? undefined : { "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let data: unknown;
+  try {
+    data = text ? JSON.parse(text) : {};
+  } catch {
+    throw new EmulatorAdminError(res.status, "BadResponse", text.slice(0, 200));
+  }
+  if (!res.ok) {
+    const err = (data as { error?: { code?: string; message?: string } }).error;
+    throw new EmulatorAdminError(res.status, err?.code ?? "Error", err?.message ?? text);
+  }
+  return data as T;
+}
+
+/**
+ * The admin endpoints of the Alibaba Cloud ESS model (`/_emulator/ess/…`), as `admin.ess`.
+ * Refusals: 400 (a bad spec), 404 (an unknown group, instance or task), 409 (a taken id, a task
+ * that waits for a call).
+ * @example
+ * const { groupId, instanceIds } = await admin.ess.seedGroup({ instanceCount: 4 });
+ * await admin.ess.setPace({ mode: "manual" });
+ * // … StartInstanceRefresh through the ESS SDK …
+ * const task = await admin.ess.finishWave(taskId); // task.FinishedUpdateCapacity
+ */
+export class EssAdmin {
+  /** @param call sends one admin request */
+  constructor(private readonly call: AdminCall) {}
+
+  /** Creates a scaling group (`asg-…`) with instances (`i-…`, InService unless stated), region cn-hangzhou unless stated. */
+  seedGroup(spec: EssSeedGroupSpec = {}): Promise<EssSeededGroup> {
+    return this.call("POST", "ess/groups", spec);
+  }
+  /** A group with its instances and active configuration (and both as the Describe actions write them). */
+  group(groupId: string): Promise<EssGroupView> {
+    return this.call("GET", `ess/groups/${encodeURIComponent(groupId)}`);
+  }
+  /** Every ESS group. */
+  groups(): Promise<EssGroupView[]> {
+    return this.call<{ groups: EssGroupView[] }>("GET", "ess/groups").then((r) => r.groups);
+  }
+  /** The next refresh (or rollback) of the instance fails and fails its task with `message` as Detail. */
+  failInstance(instanceId: string, message: string): Promise<void> {
+    return this.call<unknown>("POST", `ess/instances/${encodeURIComponent(instanceId)}/fail`, { message }).then(() => undefined);
+  }
+  /**
+   * Performs the task's next timed transition now, whatever the pace: Pending ends, the wave in
+   * flight ends, a checkpoint pause ends, or Cancelling settles. 409 when it waits for a call (Paused) or ended.
+   * @returns the task as DescribeInstanceRefreshes (2022-02-22) writes it afterwards
+   */
+  stepTask(taskId: string): Promise<EssTaskView> {
+    return this.call("POST", `ess/tasks/${encodeURIComponent(taskId)}/step`);
+  }
+  /**
+   * Completes the wave in flight now (first Pending or a checkpoint pause, when the task is in one),
+   * and stops once the next wave has started or the task paused or ended. 409 when it waits for a call.
+   * @returns the task as DescribeInstanceRefreshes (2022-02-22) writes it afterwards
+   */
+  finishWave(taskId: string): Promise<EssTaskView> {
+    return this.call("POST", `ess/tasks/${encodeURIComponent(taskId)}/finish-wave`);
+  }
+  /** A task exactly as DescribeInstanceRefreshes (2022-02-22) writes it. */
+  task(taskId: string): Promise<EssTaskView> {
+    return this.call("GET", `ess/tasks/${encodeURIComponent(taskId)}`);
+  }
+  /**
+   * Sets the pace of ESS tasks' timed transitions (the same modes as Tencent Cloud's, {@link EmulatorAdmin.setPace}):
+   * `clock`, `manual` (only {@link stepTask} / {@link finishWave}), `immediate` (to the next stop — a
+   * CheckpointPause is one), `afterDescribes` with `describes: n` (one transition after every n
+   * DescribeInstanceRefreshes answers that returned the task). `reset()` restores `clock`.
+   */
+  setPace(pace: Pace): Promise<Pace> {
+    return this.call("POST", "ess/pace", pace);
+  }
+  /** The current pace of ESS tasks (see {@link setPace}). */
+  pace(): Promise<Pace> {
+    return this.call("GET", "ess/pace");
+  }
+}
+
 /** Typed client of the admin API. */
 export class EmulatorAdmin {
-  /** @param baseUrl the emulator's URL, e.g. `http://127.0.0.1:8080` */
-  constructor(readonly baseUrl: string) {}
+  /** The admin endpoints of the Alibaba Cloud ESS model (`/_emulator/ess/…`). */
+  readonly ess: EssAdmin;
 
-  /** Back to the initial state (the fixture, or empty with `{ empty: true }`); clears faults, log, counters, rate-limit windows. */
+  /** @param baseUrl the emulator's URL, e.g. `http://127.0.0.1:8080` */
+  constructor(readonly baseUrl: string) {
+    this.ess = new EssAdmin((method, path, body) => this.call(method, path, body));
+  }
+
+  /** Both clouds' models back to their initial state (the fixture, or empty with `{ empty: true }`) and pace; clears faults, log, counters, rate-limit windows. */
   reset(options: { empty?: boolean } = {}): Promise<void> {
     return this.call<unknown>("POST", "reset", options).then(() => undefined);
   }
@@ -132,16 +231,20 @@ export class EmulatorAdmin {
   activity(activityId: string): Promise<RefreshActivity> {
     return this.call("GET", `activities/${encodeURIComponent(activityId)}`);
   }
-  /** Logged requests, oldest first. */
-  requests(filter: { action?: string; sinceSeq?: number; limit?: number } = {}): Promise<RequestLogEntry[]> {
+  /**
+   * Logged requests of both clouds, oldest first; `cloud` (`"tencentcloud"` or `"alibabacloud"`)
+   * keeps one cloud's (both have StartInstanceRefresh, ResumeInstanceRefresh, …).
+   */
+  requests(filter: RequestLogFilter = {}): Promise<RequestLogEntry[]> {
     const q = new URLSearchParams();
     if (filter.action) q.set("action", filter.action);
+    if (filter.cloud) q.set("cloud", filter.cloud);
     if (filter.sinceSeq !== undefined) q.set("sinceSeq", String(filter.sinceSeq));
     if (filter.limit !== undefined) q.set("limit", String(filter.limit));
     const qs = q.toString();
     return this.call<{ entries: RequestLogEntry[] }>("GET", `requests${qs ? `?${qs}` : ""}`).then((r) => r.entries);
   }
-  /** Per-action counters (total and by result code); only reset clears them. */
+  /** Per-action counters (total and by result code); Tencent Cloud's keyed by action, ESS's as `alibabacloud:Action`; only reset clears them. */
   counters(): Promise<Record<string, ActionCounter>> {
     return this.call("GET", "counters");
   }
@@ -170,23 +273,7 @@ export class EmulatorAdmin {
     return this.call("GET", "health");
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${this.baseUrl.replace(/\/$/, "")}/_emulator/${path}`, {
-      method,
-      headers: body === undefined ? undefined : { "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let data: unknown;
-    try {
-      data = text ? JSON.parse(text) : {};
-    } catch {
-      throw new EmulatorAdminError(res.status, "BadResponse", text.slice(0, 200));
-    }
-    if (!res.ok) {
-      const err = (data as { error?: { code?: string; message?: string } }).error;
-      throw new EmulatorAdminError(res.status, err?.code ?? "Error", err?.message ?? text);
-    }
-    return data as T;
+  private call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return adminCall<T>(this.baseUrl, method, path, body);
   }
 }

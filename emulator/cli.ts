@@ -2,7 +2,8 @@
 /**
  * Command line: `instance-refresh-emulator` (the package's bin; `node dist/emulator/cli.js` in a checkout)
  * `[--host 127.0.0.1] [--port N] [--secret-id ID --secret-key KEY]
- * [--token T] [--seconds-per-batch S] [--state-file F] [--fixture F] [--no-rate-limit] [--request-log-limit N]`.
+ * [--token T] [--seconds-per-batch S] [--ess-wave-seconds S] [--state-file F] [--fixture F] [--no-rate-limit] [--request-log-limit N]`.
+ * One port serves both clouds (Tencent Cloud AS and Alibaba Cloud ESS, with its default AccessKey).
  * Prints exactly `listening on http://HOST:PORT` on stdout once ready (everything else goes to
  * stderr); SIGINT/SIGTERM flush the state file and exit 0; bad flags exit 2.
  */
@@ -25,6 +26,7 @@ const USAGE = `usage: instance-refresh-emulator [options]   (in a checkout: node
   --secret-key KEY        its SecretKey (default ${DEFAULT_SECRET_KEY})
   --token T               require this X-TC-Token (temporary credential)
   --seconds-per-batch S   seconds one batch takes, fractions allowed (default ${DEFAULT_SECONDS_PER_BATCH})
+  --ess-wave-seconds S    seconds one Alibaba Cloud ESS wave takes, fractions allowed (default ${DEFAULT_SECONDS_PER_BATCH})
   --state-file F          persist state to F and reload it on start
   --fixture F             initial groups from JSON file F (replaces the built-in fixture)
   --no-fixture            start with no groups
@@ -49,6 +51,7 @@ export function parseCli(argv: readonly string[]): EmulatorOptions & { help?: bo
         "secret-key": { type: "string" },
         token: { type: "string" },
         "seconds-per-batch": { type: "string" },
+        "ess-wave-seconds": { type: "string" },
         "state-file": { type: "string" },
         fixture: { type: "string" },
         "no-fixture": { type: "boolean" },
@@ -69,6 +72,7 @@ export function parseCli(argv: readonly string[]): EmulatorOptions & { help?: bo
   };
   const port = num("port", values.port, (n) => Number.isInteger(n) && n >= 0 && n <= 65535, "an integer between 0 and 65535");
   const secondsPerBatch = num("seconds-per-batch", values["seconds-per-batch"], (n) => n > 0, "a number > 0");
+  const essWaveSeconds = num("ess-wave-seconds", values["ess-wave-seconds"], (n) => n > 0, "a number > 0");
   const requestLogLimit = num("request-log-limit", values["request-log-limit"], (n) => Number.isInteger(n) && n >= 1, "an integer >= 1");
   if ((values["secret-id"] === undefined) !== (values["secret-key"] === undefined)) {
     throw new UsageError("--secret-id and --secret-key must be given together");
@@ -81,6 +85,7 @@ export function parseCli(argv: readonly string[]): EmulatorOptions & { help?: bo
     port: port ?? DEFAULT_CLI_PORT,
     credentials: [{ secretId, secretKey, ...(values.token !== undefined ? { token: values.token } : {}) }],
     secondsPerBatch: secondsPerBatch ?? DEFAULT_SECONDS_PER_BATCH,
+    essWaveSeconds: essWaveSeconds ?? DEFAULT_SECONDS_PER_BATCH,
     stateFile: values["state-file"],
     fixture: values["no-fixture"] ? false : values.fixture,
     rateLimit: !values["no-rate-limit"],
@@ -109,7 +114,7 @@ async function main(): Promise<void> {
   }
   process.stderr.write(
     `emulator: secretId ${emu.secretId}, ${options.secondsPerBatch} s per batch, rate limit ${options.rateLimit ? "on" : "off"}` +
-      `${options.stateFile ? `, state file ${options.stateFile}` : ""}\n`,
+      `${options.stateFile ? `, state file ${options.stateFile}` : ""}; ESS AccessKey ${emu.ess.accessKeyId}, ${options.essWaveSeconds} s per wave\n`,
   );
   process.stdout.write(`listening on ${emu.url}\n`);
   let stopping = false;

@@ -4,7 +4,10 @@ import type { FaultInjector } from "./faults";
 import type { RateLimiter } from "./rateLimit";
 import type { RequestLog } from "./requestLog";
 
-/** Services every cloud's API handler uses, each keyed by action name. */
+/**
+ * Services every cloud's API handler uses, each keyed by action name — as each cloud keys its
+ * actions (`cloudServices.ts`: Tencent Cloud's bare, Alibaba Cloud's `alibabacloud:Action`).
+ */
 export interface ApiServices {
   /** Per-action request limit. */
   readonly rateLimiter: RateLimiter;

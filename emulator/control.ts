@@ -3,7 +3,8 @@
  * addresses. Used by tests and demos to seed state, inject faults, move the clock and read the
  * request log. Errors answer `{"error": {"code", "message"}}` with a 4xx status. This module routes
  * admin requests and serves the endpoints of the shared services ({@link serviceRoutes}); each
- * cloud adds the endpoints of its model (Tencent Cloud: `tencentcloud/adminRoutes.ts`).
+ * cloud adds the endpoints of its model (Tencent Cloud: `tencentcloud/adminRoutes.ts` at the top of
+ * `/_emulator/`; Alibaba Cloud ESS: `alibabacloud/adminRoutes.ts` under `/_emulator/ess/`).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EmulatorContext } from "./context";
@@ -61,7 +62,10 @@ function resetAll(ctx: EmulatorContext, empty: boolean): void {
   ctx.rateLimiter.reset();
 }
 
-/** The endpoints of the shared services: health, reset, faults, request log, clock, rate limit, persistence. */
+/**
+ * The endpoints of the shared services: health, reset (every cloud's model), faults, request log
+ * (`?cloud=` keeps one cloud's entries), counters, clock, rate limit, persistence.
+ */
 export function serviceRoutes(ctx: EmulatorContext): AdminRoute[] {
   return [
     { method: "GET", pattern: /^health$/, run: () => ({ ok: true, ...clockView(ctx) }) },
@@ -92,6 +96,7 @@ export function serviceRoutes(ctx: EmulatorContext): AdminRoute[] {
         return {
           entries: ctx.log.entries({
             action: q.get("action") ?? undefined,
+            cloud: q.get("cloud") ?? undefined,
             sinceSeq: since !== null ? Number(since) : undefined,
             limit: limit !== null ? Number(limit) : undefined,
           }),

@@ -1,30 +1,47 @@
 /**
  * Assembles an emulator — the composition of the cloud-neutral services (clock, rate limiter,
  * faults, request log, state file, admin API, HTTP server) with each cloud's parts (Tencent Cloud:
- * backend, signature verifier, API, admin endpoints) — and registers the clouds' APIs with the
- * server. {@link startEmulator} is the programmatic entry point; `cli.ts` wraps it.
+ * backend, signature verifier, API, admin endpoints; Alibaba Cloud ESS: its API with its backend,
+ * admin endpoints under `/_emulator/ess/`) — and registers the clouds' APIs with the server: one
+ * port serves both, dispatched by header (`X-TC-Action` → Tencent Cloud, `x-acs-action` → ESS).
+ * {@link startEmulator} is the programmatic entry point; `cli.ts` wraps it.
  */
 import type { AddressInfo } from "node:net";
 import { EmulatorAdmin } from "./adminClient";
+import { essAdminRoutes } from "./alibabacloud/adminRoutes";
+import { ALIBABA_CLOUD, createAlibabaApi } from "./alibabacloud/api";
+import type { EssBackend } from "./alibabacloud/backend";
+import { alibabaCloudApi } from "./alibabacloud/cloudApi";
+import { essFixtureGroups, type EssFixtureSection } from "./alibabacloud/seeding";
+import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, type AcsCredential } from "./alibabacloud/signature";
+import { ESS_STATE_KEY, essStateFile } from "./alibabacloud/stateFile";
+import { timingForWaveSeconds } from "./alibabacloud/stateMachine";
 import { RealClock, type Clock } from "./clock";
 import type { CloudDispatch } from "./cloudApi";
+import { CloudServices } from "./cloudServices";
 import type { ApiServices, EmulatorContext } from "./context";
 import { handleAdminRequest, serviceRoutes } from "./control";
 import { FaultInjector } from "./faults";
 import { DEFAULT_SECONDS_PER_BATCH } from "./pace";
-import { StatePersister } from "./persistence";
+import { persistedTogether, StatePersister } from "./persistence";
 import { RateLimiter } from "./rateLimit";
 import { DEFAULT_REQUEST_LOG_LIMIT, RequestLog } from "./requestLog";
 import { createEmulatorServer, listen } from "./server";
 import { tencentAdminRoutes } from "./tencentcloud/adminRoutes";
 import { Backend } from "./tencentcloud/backend";
-import { tencentCloudApi } from "./tencentcloud/cloudApi";
+import { TENCENT_CLOUD, tencentCloudApi } from "./tencentcloud/cloudApi";
 import { DEFAULT_FIXTURE, loadFixture, type Fixture } from "./tencentcloud/seeding";
 import { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, SignatureVerifier, type Credential } from "./tencentcloud/signature";
 import { backendStateFile } from "./tencentcloud/stateFile";
 
 /** Default listen host. */
 export const DEFAULT_HOST = "127.0.0.1";
+
+/**
+ * A fixture of both clouds: Tencent Cloud's groups under `groups`, Alibaba Cloud ESS's under
+ * `ess.groups` (each optional in a file: a missing section starts that cloud with no groups).
+ */
+export type EmulatorFixture = Fixture & EssFixtureSection;
 
 /** Options of {@link startEmulator}. All optional. */
 export interface EmulatorOptions {
@@ -40,14 +57,31 @@ export interface EmulatorOptions {
   readonly clock?: "real" | Clock;
   /** Persist state here (and reload it on start when it exists). */
   readonly stateFile?: string;
-  /** Initial groups: an object, a JSON file path, or `false` for none. @default DEFAULT_FIXTURE */
-  readonly fixture?: Fixture | string | false;
+  /** Initial groups of both clouds: an object, a JSON file path, or `false` for none. @default DEFAULT_FIXTURE */
+  readonly fixture?: EmulatorFixture | string | false;
   /** Enforce 20 requests/second per action. @default true */
   readonly rateLimit?: boolean;
   /** Entries kept in the request log ring buffer. @default 10000 */
   readonly requestLogLimit?: number;
   /** Randomness for fault probabilities. @default Math.random */
   readonly random?: () => number;
+  /**
+   * Credentials the ESS API accepts (AccessKey pairs, optionally STS).
+   * @default [{ accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET }]
+   */
+  readonly essCredentials?: readonly AcsCredential[];
+  /** Seconds one ESS wave takes (fractions allowed); Pending and settling take half of it. @default 2 (as `secondsPerBatch`) */
+  readonly essWaveSeconds?: number;
+}
+
+/** The Alibaba Cloud ESS side of a running emulator. */
+export interface RunningEss {
+  /** The in-process ESS model: seed groups, step tasks, read records. */
+  readonly backend: EssBackend;
+  /** AccessKey id of the first accepted ESS credential ({@link DEFAULT_ACCESS_KEY_ID} by default). */
+  readonly accessKeyId: string;
+  /** Its AccessKey secret ({@link DEFAULT_ACCESS_KEY_SECRET} by default). */
+  readonly accessKeySecret: string;
 }
 
 /** A started emulator. */
@@ -68,8 +102,10 @@ export interface RunningEmulator {
   readonly admin: EmulatorAdmin;
   /** The model's clock: advance a `ManualClock` to move refreshes on without waiting. */
   readonly clock: Clock;
-  /** The in-process model, for assertions that the admin API does not cover. */
+  /** The in-process Tencent Cloud model, for assertions that the admin API does not cover. */
   readonly backend: Backend;
+  /** The Alibaba Cloud ESS side: its model and default credentials (same URL: point the ESS client's endpoint at {@link endpoint}). */
+  readonly ess: RunningEss;
   /** Closes the server, flushes the state file. */
   stop(): Promise<void>;
 }
@@ -85,37 +121,61 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const host = options.host ?? DEFAULT_HOST;
   const credentials = options.credentials ?? [{ secretId: DEFAULT_SECRET_ID, secretKey: DEFAULT_SECRET_KEY }];
   if (credentials.length === 0) throw new Error("credentials must not be empty");
+  const essCredentials = options.essCredentials ?? [{ accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET }];
+  if (essCredentials.length === 0) throw new Error("essCredentials must not be empty");
+  const essTiming = timingForWaveSeconds(options.essWaveSeconds ?? DEFAULT_SECONDS_PER_BATCH);
   const clock = options.clock === undefined || options.clock === "real" ? new RealClock() : options.clock;
-  const fixture = options.fixture === false ? undefined : loadFixture(options.fixture ?? DEFAULT_FIXTURE);
-  const backend = new Backend({ clock, secondsPerBatch: options.secondsPerBatch ?? DEFAULT_SECONDS_PER_BATCH, fixture });
-  const persister = options.stateFile ? new StatePersister(options.stateFile, backendStateFile(backend)) : null;
-  try {
-    persister?.load();
-  } catch (e) {
-    backend.close();
-    throw e;
-  }
-  persister?.start();
-  const verifier = new SignatureVerifier(credentials);
+  const fixture: EmulatorFixture | undefined = options.fixture === false ? undefined : loadFixture(options.fixture ?? DEFAULT_FIXTURE);
+  const essGroups = fixture ? essFixtureGroups(fixture) : [];
   const services: ApiServices = {
     rateLimiter: new RateLimiter(options.rateLimit ?? true),
     faults: new FaultInjector(options.random),
     log: new RequestLog(options.requestLogLimit ?? DEFAULT_REQUEST_LOG_LIMIT),
   };
+  const backend = new Backend({ clock, secondsPerBatch: options.secondsPerBatch ?? DEFAULT_SECONDS_PER_BATCH, fixture });
+  // Alibaba Cloud ESS keys its actions `alibabacloud:Action` in the shared rate-limit windows and
+  // counters; Tencent Cloud keeps the bare action names it always had.
+  const ess = createAlibabaApi({
+    clock,
+    credentials: essCredentials,
+    timing: essTiming,
+    groups: essGroups,
+    services: new CloudServices(services, ALIBABA_CLOUD, "qualified"),
+  });
+  const closeModels = (): void => {
+    backend.close();
+    ess.backend.close();
+  };
+  // One state file: Tencent Cloud's model at the top level (files written before ESS load unchanged), ESS's under "ess".
+  const persister = options.stateFile
+    ? new StatePersister(options.stateFile, persistedTogether(backendStateFile(backend), { [ESS_STATE_KEY]: essStateFile(ess.backend) }))
+    : null;
+  try {
+    persister?.load();
+  } catch (e) {
+    closeModels();
+    throw e;
+  }
+  persister?.start();
+  const verifier = new SignatureVerifier(credentials);
   const ctx: EmulatorContext = {
     ...services,
     clock,
-    resetModels: (empty) => backend.reset(empty),
+    resetModels: (empty) => {
+      backend.reset(empty);
+      ess.backend.reset(empty);
+    },
     flushState: () => persister?.flush(true),
   };
-  // The dispatch registration: each cloud's API, tried in this order. A request no cloud claims gets
-  // Tencent Cloud's answer (e.g. MissingParameter without `X-TC-Action`), as before a second cloud.
-  const tencent = tencentCloudApi({ ...services, backend, verifier });
-  const clouds: CloudDispatch = { apis: [tencent], unmatched: tencent };
-  const adminRoutes = [...serviceRoutes(ctx), ...tencentAdminRoutes(backend)];
+  // The dispatch registration: each cloud's API, tried in this order (X-TC-Action → Tencent Cloud,
+  // x-acs-action → Alibaba Cloud ESS). A request no cloud claims gets Tencent Cloud's answer
+  // (e.g. MissingParameter without `X-TC-Action`), as before a second cloud.
+  const tencent = tencentCloudApi({ services: new CloudServices(services, TENCENT_CLOUD, "plain"), backend, verifier });
+  const clouds: CloudDispatch = { apis: [tencent, alibabaCloudApi(ess)], unmatched: tencent };
+  const adminRoutes = [...serviceRoutes(ctx), ...tencentAdminRoutes(backend), ...essAdminRoutes(ess.backend)];
   const server = createEmulatorServer((req, res) => handleAdminRequest(adminRoutes, req, res), clouds);
   await listen(server, options.port ?? 0, host).catch((e: unknown) => {
-    backend.close();
+    closeModels();
     persister?.close();
     throw e;
   });
@@ -133,12 +193,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     admin: new EmulatorAdmin(url),
     clock,
     backend,
+    ess: { backend: ess.backend, accessKeyId: essCredentials[0]!.accessKeyId, accessKeySecret: essCredentials[0]!.accessKeySecret },
     stop: () =>
       (stopped ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       }).finally(() => {
-        backend.close();
+        closeModels();
         persister?.close();
       })),
   };

@@ -1,6 +1,10 @@
 /**
- * Fault injection for reliability tests: per action or for all actions, an error code, a
- * probability (0–1) or a count of affected requests, added latency, or a dropped connection.
+ * Fault injection for reliability tests: per action or for all actions (of one cloud or of every
+ * cloud), an error code, a probability (0–1) or a count of affected requests, added latency, or a
+ * dropped connection. The cloud that serves the request answers an injected code in its own error
+ * format (Tencent Cloud: the `{"Response": {"Error": …}}` envelope; Alibaba Cloud: HTTP 4xx/5xx with
+ * `{Code, Message, …}`, translating the codes it spells differently, e.g. `RequestLimitExceeded` →
+ * `Throttling`).
  */
 import { AdminError } from "./errors";
 
@@ -8,6 +12,8 @@ import { AdminError } from "./errors";
 export interface FaultSpec {
   /** Action it applies to; omitted or `"*"` = every action. */
   action?: string;
+  /** Cloud it applies to (`tencentcloud`, `alibabacloud`); omitted = every cloud. */
+  cloud?: string;
   /** Error code returned (e.g. `InternalError`, `RequestLimitExceeded`). */
   code?: string;
   /** Error message. @default "Injected fault." */
@@ -32,8 +38,11 @@ export interface FaultRule extends FaultSpec {
 
 /** What to do with a request. */
 export interface FaultDecision {
+  /** Latency to add before the outcome, ms. */
   latencyMs: number;
+  /** Destroy the connection without an answer. */
   drop: boolean;
+  /** Answer this error (in the serving cloud's format), or serve the request normally. */
   error: { code: string; message: string } | null;
 }
 
@@ -64,12 +73,14 @@ export class FaultInjector {
       throw new AdminError(400, "BadRequest", `latencyMs must be a number between 0 and ${MAX_FAULT_LATENCY_MS}`);
     }
     if (spec.code !== undefined && (typeof spec.code !== "string" || spec.code === "")) throw new AdminError(400, "BadRequest", "code must be a non-empty string");
+    if (spec.cloud !== undefined && (typeof spec.cloud !== "string" || spec.cloud === "")) throw new AdminError(400, "BadRequest", "cloud must be a non-empty string");
     if (spec.code === undefined && !spec.drop && !spec.latencyMs) {
       throw new AdminError(400, "BadRequest", "a fault needs a code, drop: true or latencyMs");
     }
     const rule: FaultRule = {
       id: this.nextId++,
       action: spec.action && spec.action !== "*" ? spec.action : undefined,
+      cloud: spec.cloud,
       code: spec.code,
       message: spec.message,
       probability: spec.probability,
@@ -93,16 +104,18 @@ export class FaultInjector {
   }
 
   /**
-   * Decides for one request: latency adds up over firing rules; the first firing rule with a drop
-   * or code decides the outcome. Rules whose count is used up are removed.
+   * Decides for one request of `cloud`: latency adds up over firing rules; the first firing rule
+   * with a drop or code decides the outcome. Rules whose count is used up are removed.
+   * @param cloud the serving cloud; rules of another cloud do not apply @default every rule applies
    */
-  decide(action: string): FaultDecision {
+  decide(action: string, cloud?: string): FaultDecision {
     if (this.rules.length === 0) return NO_FAULT;
     let latencyMs = 0;
     let drop = false;
     let error: FaultDecision["error"] = null;
     for (const r of this.rules) {
       if (r.action !== undefined && r.action !== action) continue;
+      if (r.cloud !== undefined && cloud !== undefined && r.cloud !== cloud) continue;
       if (r.count !== undefined && r.hits >= r.count) continue;
       if (r.probability !== undefined && this.random() >= r.probability) continue;
       r.hits++;

@@ -1,6 +1,9 @@
 /** HTTP plumbing every API of the emulator shares (cloud APIs and the admin API): bodies and headers. */
 import type { IncomingMessage } from "node:http";
 
+/** Largest request body a cloud API accepts (1 MiB); each cloud answers a larger one with its own error. */
+export const MAX_API_BODY_BYTES = 1024 * 1024;
+
 /** Reads the body up to `limit` bytes; `tooLarge` is set when it went beyond (the rest is drained, not kept). */
 export function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; tooLarge: boolean }> {
   return new Promise((resolve) => {

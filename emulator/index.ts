@@ -1,21 +1,23 @@
 /**
  * The Auto Scaling instance-refresh emulator: public exports only. In the installed package this is
  * `pulumi-instance-refresh/emulator`, for testing your own stacks offline (docs/testing-offline.md);
- * the `instance-refresh-emulator` bin runs the same server as a process.
+ * the `instance-refresh-emulator` bin runs the same server as a process. One port serves Tencent
+ * Cloud Auto Scaling (`X-TC-Action`) and Alibaba Cloud ESS (`x-acs-action`).
  * @example
  * import { startEmulator } from "pulumi-instance-refresh/emulator";
  * const emulator = await startEmulator({ fixture: false, secondsPerBatch: 0.2 });
  * const group = await emulator.admin.seedGroup({ groupId: "asg-web00001", instanceCount: 4 });
  * // INSTANCE_REFRESH_ENDPOINT=emulator.url, TENCENTCLOUD_SECRET_ID=emulator.secretId, … then `pulumi up`
  * await emulator.admin.failInstance(group.instanceIds[0], "image not found");
- * const starts = await emulator.admin.requests({ action: "StartInstanceRefresh" });
+ * const starts = await emulator.admin.requests({ action: "StartInstanceRefresh", cloud: "tencentcloud" });
+ * const essGroup = await emulator.admin.ess.seedGroup({ instanceCount: 4 }); // ESS: emulator.ess.accessKeyId, same URL
  * await emulator.stop();
  * @packageDocumentation
  */
 // Cloud-neutral: the emulator, its clients and shared services.
 export { startEmulator, DEFAULT_HOST } from "./emulator";
-export type { EmulatorOptions, RunningEmulator } from "./emulator";
-export { EmulatorAdmin, EmulatorAdminError } from "./adminClient";
+export type { EmulatorOptions, RunningEmulator, RunningEss, EmulatorFixture } from "./emulator";
+export { EmulatorAdmin, EmulatorAdminError, EssAdmin } from "./adminClient";
 export type { ClockView } from "./adminClient";
 export { spawnEmulator, SPAWN_START_TIMEOUT_MS, SPAWN_STOP_TIMEOUT_MS } from "./spawn";
 export type { SpawnedEmulator, SpawnOptions } from "./spawn";
@@ -28,7 +30,7 @@ export { StateFileError } from "./persistence";
 export { ADMIN_PREFIX } from "./routes";
 export { DEFAULT_REQUESTS_PER_SECOND } from "./rateLimit";
 export { DEFAULT_REQUEST_LOG_LIMIT } from "./requestLog";
-export type { RequestLogEntry, ActionCounter } from "./requestLog";
+export type { RequestLogEntry, RequestLogFilter, ActionCounter } from "./requestLog";
 export type { FaultSpec, FaultRule } from "./faults";
 // Tencent Cloud Auto Scaling: its API, model and fixtures.
 export { API_VERSION } from "./tencentcloud/cloudApi";
@@ -41,3 +43,14 @@ export { signAuthorization, SignatureVerifier, SIGNATURE_MAX_SKEW_SECONDS, DEFAU
 export type { Credential } from "./tencentcloud/signature";
 export type { EmulatorGroupView } from "./tencentcloud/views";
 export type * from "./tencentcloud/types";
+export { TENCENT_CLOUD } from "./tencentcloud/cloudApi";
+// Alibaba Cloud ESS: its API's name, model, credentials, errors and the admin views (Ess-prefixed where Tencent Cloud has the same name).
+export { ALIBABA_CLOUD } from "./alibabacloud/api";
+export { EssBackend } from "./alibabacloud/backend";
+export type { SeedGroupSpec as EssSeedGroupSpec, SeedInstanceSpec as EssSeedInstanceSpec, EssFixtureSection } from "./alibabacloud/seeding";
+export type { EssGroupView, EssSeededGroup, EssTaskView } from "./alibabacloud/adminViews";
+export { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, signAcs3 } from "./alibabacloud/signature";
+export type { AcsCredential, SignedAcs3Request } from "./alibabacloud/signature";
+export { AcsError, EssErrorCodes } from "./alibabacloud/errors";
+export { ESS_API_VERSION } from "./alibabacloud/model";
+export type { TaskStatus as EssTaskStatus, InstanceConfig as EssInstanceConfig } from "./alibabacloud/model";

@@ -151,3 +151,42 @@ export class StatePersister<S> {
     this.lastWriteMs = performance.now() - started;
   }
 }
+
+/**
+ * Several models in one state file: `primary` at the top level — so a file written before the other
+ * models were persisted loads unchanged — and each of `sections` under its own key. A file without a
+ * section's key leaves that model as it started (its fixture); a section's problem is named with its
+ * key, e.g. `ess: tasks[0] (ir-…): field "status" …`.
+ * @example new StatePersister(file, persistedTogether(backendStateFile(tencent), { ess: essStateFile(ess) }))
+ */
+export function persistedTogether<S extends object>(
+  primary: PersistedModel<S>,
+  sections: Readonly<Record<string, PersistedModel<unknown>>>,
+): PersistedModel<S & Record<string, unknown>> {
+  const entries = Object.entries(sections);
+  const present = (data: object) => entries.filter(([key]) => (data as Record<string, unknown>)[key] !== undefined);
+  return {
+    onDirty(listener) {
+      const unsubscribes = [primary, ...entries.map(([, m]) => m)].map((m) => m.onDirty(listener));
+      return () => unsubscribes.forEach((u) => u());
+    },
+    snapshot: () => {
+      const out: Record<string, unknown> = { ...(primary.snapshot() as Record<string, unknown>) };
+      for (const [key, model] of entries) out[key] = model.snapshot();
+      return out as S & Record<string, unknown>;
+    },
+    problem(data) {
+      const problem = primary.problem(data);
+      if (problem !== undefined) return problem;
+      for (const [key, model] of present(data as object)) {
+        const inSection = model.problem((data as Record<string, unknown>)[key]);
+        if (inSection !== undefined) return `${key}: ${inSection}`;
+      }
+      return undefined;
+    },
+    load(snapshot) {
+      primary.load(snapshot);
+      for (const [key, model] of present(snapshot)) model.load((snapshot as Record<string, unknown>)[key]);
+    },
+  };
+}

@@ -1,7 +1,9 @@
 /**
  * The per-action request limit every cloud's API applies (Tencent Cloud documents at most 20
- * requests per second for each action). A sliding one-second window per action (a ring of the last
- * N accepted request times), so the count is exact and O(1).
+ * requests per second for each action; Alibaba Cloud ESS publishes none, the emulator applies the
+ * same). A sliding one-second window per key (a ring of the last N accepted request times), so the
+ * count is exact and O(1). Each cloud keys its actions its own way (`cloudServices.ts`), so two
+ * clouds' actions of the same name have separate windows.
  */
 
 /** Requests per second allowed for each action. */
@@ -16,14 +18,16 @@ export class RateLimiter {
   enabled: boolean;
 
   /**
+   * @param enabled whether limiting starts on @default true
    * @param limit requests allowed per window per key @default 20
    * @param now time source in ms (wall clock) @default performance-independent Date.now
    */
   constructor(
     enabled = true,
-    private readonly limit = DEFAULT_REQUESTS_PER_SECOND,
+    readonly limit = DEFAULT_REQUESTS_PER_SECOND,
     private readonly now: () => number = Date.now,
   ) {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be an integer >= 1, got ${limit}`);
     this.enabled = enabled;
   }
 

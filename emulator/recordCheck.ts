@@ -15,7 +15,7 @@ export type FieldType =
   | "number|null"
   | "string|null"
   | { readonly enum: readonly string[]; readonly nullable?: boolean }
-  | { readonly object: RecordSpec }
+  | { readonly object: RecordSpec; readonly nullable?: boolean }
   | { readonly list: RecordSpec };
 /** The fields of a record. */
 export type RecordSpec = Readonly<Record<string, FieldType>>;
@@ -23,12 +23,14 @@ export type RecordSpec = Readonly<Record<string, FieldType>>;
 function typeName(type: FieldType): string {
   if (typeof type === "string") return type.replace("|", " or ");
   if ("enum" in type) return `one of ${type.enum.join(", ")}${type.nullable ? " or null" : ""}`;
-  return "list" in type ? "a list of records" : "an object";
+  if ("object" in type) return `an object${type.nullable ? " or null" : ""}`;
+  return "a list of records";
 }
 
 /** Why `value` does not fit `type` (`undefined` when it does); `path` names the field. */
 function fieldProblem(value: unknown, type: FieldType, path: string): string | undefined {
   if (value === undefined) return `field "${path}" is missing (expected ${typeName(type)})`;
+  if (value === null && typeof type === "object" && "object" in type && type.nullable === true) return undefined;
   const ok = (() => {
     if (typeof type !== "string") {
       if ("enum" in type) return (type.nullable === true && value === null) || (typeof value === "string" && type.enum.includes(value));

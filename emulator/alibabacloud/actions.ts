@@ -181,6 +181,7 @@ function describeInstanceRefreshes(p: Params, ctx: ActionContext): Json {
   const after = token === undefined ? null : decodeNextToken(token, queryKey);
   const all = ctx.backend.describeInstanceRefreshes({ regionId, ...(scalingGroupId !== undefined ? { scalingGroupId } : {}), ...(ids ? { taskIds: ids } : {}) });
   const page = cursorPage(all, maxResults, queryKey, after);
+  ctx.backend.described(page.items);
   return {
     TotalCount: all.length,
     MaxResults: maxResults,

@@ -1,10 +1,12 @@
 /**
- * The emulated ESS service: owns the model, drives the state machine from an injected Clock, checks
- * the API rules of each operation and offers admin operations for tests (seedGroup, failInstance,
- * stepTask, finishWave). Inputs arrive already decoded and range-checked by `actions.ts`.
+ * The emulated ESS service: owns the model, drives the state machine from an injected Clock at the
+ * pace `pacing.ts` sets, checks the API rules of each operation and offers admin operations for
+ * tests (seedGroup, failInstance, stepTask, finishWave, setPace, reset) and the state file
+ * (toSnapshot, loadSnapshot, onDirty). Inputs arrive already decoded and range-checked by `actions.ts`.
  */
 import { createHash } from "node:crypto";
 import { RealClock, type Clock } from "../clock";
+import type { Pace } from "../pace";
 import { AcsError, EssAdminError, EssErrorCodes } from "./errors";
 import { newId } from "./ids";
 import {
@@ -18,88 +20,28 @@ import {
   waveSize,
 } from "./inferred";
 import {
+  ESS_SNAPSHOT_VERSION,
   RefreshLimits,
   cloneConfig,
   configFingerprint,
+  emptyConfig,
   type ContainerSpec,
   type DesiredConfiguration,
-  type GroupLifecycleState,
+  type EssSnapshot,
   type GroupRecord,
-  type GroupType,
   type InstanceConfig,
-  type InstanceCreationType,
-  type InstanceHealthStatus,
-  type InstanceLifecycleState,
   type InstanceRecord,
-  type MultiAzPolicy,
   type TaskRecord,
   type TaskStatus,
 } from "./model";
-import { DEFAULT_TIMING, RefreshMachine, type TaskEvent, type Timing } from "./stateMachine";
+import { TaskPacer } from "./pacing";
+import { seedRecords, type SeedGroupSpec } from "./seeding";
+import { DEFAULT_TIMING, RefreshMachine, type Timing } from "./stateMachine";
 
-/** Region of groups seeded without one. */
-export const DEFAULT_REGION_ID = "cn-hangzhou";
-/** Zone of instances seeded without one. */
-export const DEFAULT_ZONE_ID = "cn-hangzhou-h";
-/** Instances `seedGroup` creates when given neither `instanceCount` nor `instances`. */
-export const DEFAULT_SEED_INSTANCE_COUNT = 3;
-/** Image of the active configuration of a seeded ECS group without a launch template. */
-export const DEFAULT_SEED_IMAGE_ID = "m-emulatorbaseimage00000";
-/** Container image of a seeded ECI group. */
-export const DEFAULT_SEED_CONTAINER_IMAGE = "registry.example.com/app:1";
-/** Container name of a seeded ECI group. */
-export const DEFAULT_SEED_CONTAINER_NAME = "app";
-/** Safety stop for one `advance()` (never reached by a consistent model). */
-export const MAX_TRANSITIONS_PER_ADVANCE = 1_000_000;
 /** Most transitions `finishWave` performs (a wave plus the pauses before it). */
 const MAX_STEPS_PER_FINISH = 16;
-
-/** An instance to seed. */
-export interface SeedInstanceSpec {
-  /** @default a fresh `i-…` id */
-  instanceId?: string;
-  /** @default "InService" */
-  lifecycleState?: InstanceLifecycleState;
-  /** @default "Healthy" */
-  healthStatus?: InstanceHealthStatus;
-  /** `Attached` instances are skipped by refreshes. @default "AutoCreated" */
-  creationType?: InstanceCreationType;
-  /** @default DEFAULT_ZONE_ID */
-  zoneId?: string;
-  /** The configuration it was created from. @default the group's active configuration */
-  config?: Partial<InstanceConfig>;
-}
-
-/** A group to seed. */
-export interface SeedGroupSpec {
-  /** @default a fresh `asg-…` id */
-  groupId?: string;
-  /** @default the id */
-  name?: string;
-  /** @default DEFAULT_REGION_ID */
-  regionId?: string;
-  /** @default "ECS" */
-  groupType?: GroupType;
-  /** @default "Active" */
-  lifecycleState?: GroupLifecycleState;
-  /** ECS groups need PRIORITY to be refreshed. @default "PRIORITY" */
-  multiAzPolicy?: MultiAzPolicy;
-  /** InService AutoCreated instances to create when `instances` is not given. @default 3 */
-  instanceCount?: number;
-  /** Instances to create (instead of `instanceCount`). */
-  instances?: SeedInstanceSpec[];
-  /**
-   * The active configuration. @default ECS: a fresh scaling configuration with
-   * DEFAULT_SEED_IMAGE_ID (or, with `launchTemplateId`, that template at version "1"); ECI: one container.
-   */
-  config?: Partial<InstanceConfig>;
-  /** Shorthand: the group's source is this launch template (version `config.launchTemplateVersion` or "1"). */
-  launchTemplateId?: string;
-  /** @default 0 */
-  minSize?: number;
-  /** @default max(instance count, 1) * 2 */
-  maxSize?: number;
-}
+/** setTimeout's largest delay (a 32-bit signed int of ms). */
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
 /** StartInstanceRefresh, decoded. */
 export interface StartInput {
@@ -135,7 +77,7 @@ export interface EssBackendOptions {
   clock?: Clock;
   /** Durations of the timed steps. @default DEFAULT_TIMING */
   timing?: Partial<Timing>;
-  /** Groups to create at once. */
+  /** Groups to create at once, and again on {@link EssBackend.reset} (the fixture). */
   groups?: SeedGroupSpec[];
 }
 
@@ -143,10 +85,6 @@ const TERMINAL: ReadonlySet<TaskStatus> = new Set(TERMINAL_STATUSES);
 
 function statusIn(status: TaskStatus, allowed: readonly TaskStatus[]): boolean {
   return allowed.includes(status);
-}
-
-function emptyConfig(): InstanceConfig {
-  return { scalingConfigurationId: null, imageId: null, launchTemplateId: null, launchTemplateVersion: null, instanceTypes: [], containers: [] };
 }
 
 /** The emulated ESS service (one account, any number of regions). */
@@ -163,6 +101,9 @@ export class EssBackend {
   readonly tasks = new Map<string, TaskRecord>();
   private readonly tokens = new Map<string, string>();
   private readonly machine: RefreshMachine;
+  private readonly pacer: TaskPacer;
+  private readonly fixture: readonly SeedGroupSpec[];
+  private readonly dirtyListeners = new Set<() => void>();
   private readonly unsubscribe: () => void;
   private nextSeq = 1;
   private advancing = false;
@@ -179,29 +120,82 @@ export class EssBackend {
       { groups: this.groups, instances: this.instances, newInstanceId: () => newId("instance", (id) => this.instances.has(id)) },
       this.timing,
     );
-    for (const g of options.groups ?? []) this.seedGroup(g);
+    this.pacer = new TaskPacer(this.machine);
+    this.fixture = [...(options.groups ?? [])];
+    for (const g of this.fixture) this.seedGroup(g);
     this.unsubscribe = this.clock.onChange(() => this.advance());
   }
 
-  /** Runs every transition due by the clock's time, each at its own time, then arms the wake-up timer. */
+  /** Runs every transition the pace makes due now (for the `clock` pace: up to the clock's time), then arms the wake-up timer. */
   advance(): void {
     if (this.advancing || this.closed) return;
     this.advancing = true;
+    let moved = 0;
     try {
-      const now = this.clock.now();
-      for (let i = 0; i < MAX_TRANSITIONS_PER_ADVANCE; i++) {
-        let due: { task: TaskRecord; event: TaskEvent } | null = null;
-        for (const task of this.tasks.values()) {
-          const event = this.machine.nextEvent(task);
-          if (event && event.at <= now && (!due || event.at < due.event.at)) due = { task, event };
-        }
-        if (!due) break;
-        this.machine.apply(due.task, due.event.kind, due.event.at);
-      }
+      moved = this.pacer.run(this.tasks, this.clock.now());
     } finally {
       this.advancing = false;
     }
+    if (moved > 0) this.markDirty();
     this.armTimer();
+  }
+
+  /** The current {@link Pace} of timed transitions. */
+  get pace(): Pace {
+    return this.pacer.pace;
+  }
+
+  /**
+   * Sets how timed transitions happen (see `pacing.ts`); applies at once (`immediate` runs every
+   * task to its next stop; back to `clock`, transitions already due on the clock happen).
+   */
+  setPace(pace: Pace): void {
+    this.pacer.set(pace);
+    this.advance();
+  }
+
+  /** A DescribeInstanceRefreshes answer returned `tasks` (the `afterDescribes` pace counts them). */
+  described(tasks: readonly TaskRecord[]): void {
+    this.pacer.described(tasks);
+  }
+
+  /** Subscribes to "something changed" (the state file); returns an unsubscribe function. */
+  onDirty(listener: () => void): () => void {
+    this.dirtyListeners.add(listener);
+    return () => this.dirtyListeners.delete(listener);
+  }
+
+  /** Back to the initial state — the groups given at construction (none with `empty`) — and the default pace. */
+  reset(empty = false): void {
+    this.clear();
+    this.pacer.reset();
+    if (!empty) for (const g of this.fixture) this.seedGroup(g);
+    this.markDirty();
+    this.armTimer();
+  }
+
+  /** The whole model as the state file holds it. */
+  toSnapshot(): EssSnapshot {
+    return {
+      version: ESS_SNAPSHOT_VERSION,
+      nextSeq: this.nextSeq,
+      groups: [...this.groups.values()],
+      instances: [...this.instances.values()],
+      tasks: [...this.tasks.values()],
+      clientTokens: [...this.tokens.entries()],
+    };
+  }
+
+  /** Replaces the whole model with a snapshot (checked by `stateFile.ts`); the pace stays. */
+  loadSnapshot(snapshot: EssSnapshot): void {
+    this.clear();
+    this.pacer.forgetCounts();
+    for (const g of snapshot.groups) this.groups.set(g.id, g);
+    for (const i of snapshot.instances) this.instances.set(i.id, i);
+    for (const t of snapshot.tasks) this.tasks.set(t.id, t);
+    for (const [token, taskId] of snapshot.clientTokens) this.tokens.set(token, taskId);
+    this.nextSeq = snapshot.nextSeq;
+    this.advance();
   }
 
   /** Stops the wake-up timer and the clock subscription. */
@@ -378,57 +372,26 @@ export class EssBackend {
 
   // ------------------------------------------------------------------ admin
 
-  /** Creates a group with instances (admin; throws {@link EssAdminError} on a bad spec). */
+  /** Creates a group with instances (admin; throws {@link EssAdminError} 400 on a bad spec, 409 on a taken id). */
   seedGroup(spec: SeedGroupSpec = {}): GroupRecord {
-    const now = this.clock.now();
-    const id = spec.groupId ?? newId("scalingGroup", (x) => this.groups.has(x));
-    if (this.groups.has(id)) throw new EssAdminError(`scaling group ${id} already exists`);
-    const groupType = spec.groupType ?? "ECS";
-    const config = { ...this.defaultConfig(groupType, spec), ...spec.config };
-    const count = spec.instanceCount ?? DEFAULT_SEED_INSTANCE_COUNT;
-    if (!Number.isInteger(count) || count < 0) throw new EssAdminError(`instanceCount must be an integer >= 0, got ${count}`);
-    const instanceSpecs: SeedInstanceSpec[] = spec.instances ?? Array.from({ length: count }, () => ({}));
-    const group: GroupRecord = {
-      id,
-      name: spec.name ?? id,
-      regionId: spec.regionId ?? DEFAULT_REGION_ID,
-      groupType,
-      lifecycleState: spec.lifecycleState ?? "Active",
-      multiAzPolicy: spec.multiAzPolicy ?? "PRIORITY",
-      minSize: spec.minSize ?? 0,
-      maxSize: spec.maxSize ?? Math.max(instanceSpecs.length, 1) * 2,
-      desiredCapacity: instanceSpecs.length,
-      activeConfig: cloneConfig(config),
-      instanceIds: [],
-      activeTaskId: null,
-      latestTaskId: null,
-      createdAt: now,
-    };
-    this.groups.set(id, group);
-    for (const s of instanceSpecs) {
-      const instanceId = s.instanceId ?? newId("instance", (x) => this.instances.has(x));
-      if (this.instances.has(instanceId)) throw new EssAdminError(`instance ${instanceId} already exists`);
-      this.instances.set(instanceId, {
-        id: instanceId,
-        groupId: id,
-        lifecycleState: s.lifecycleState ?? "InService",
-        healthStatus: s.healthStatus ?? "Healthy",
-        creationType: s.creationType ?? "AutoCreated",
-        config: cloneConfig({ ...config, ...s.config }),
-        zoneId: s.zoneId ?? DEFAULT_ZONE_ID,
-        createdAt: now,
-        failNext: null,
-      });
-      group.instanceIds.push(instanceId);
-    }
+    const { group, instances } = seedRecords(spec, {
+      now: this.clock.now(),
+      groupExists: (id) => this.groups.has(id),
+      instanceExists: (id) => this.instances.has(id),
+    });
+    this.groups.set(group.id, group);
+    for (const i of instances) this.instances.set(i.id, i);
+    this.markDirty();
     return group;
   }
 
   /** The next refresh (or rollback) of `instanceId` fails and fails its task with `message` as Detail. */
   failInstance(instanceId: string, message: string): void {
+    this.sync();
     const inst = this.instances.get(instanceId);
-    if (!inst) throw new EssAdminError(`instance ${instanceId} does not exist`);
+    if (!inst) throw new EssAdminError(404, `instance ${instanceId} does not exist`);
     inst.failNext = message;
+    this.markDirty();
   }
 
   /**
@@ -438,9 +401,7 @@ export class EssBackend {
   stepTask(taskId: string): TaskRecord {
     const now = this.sync();
     const task = this.getTask(taskId);
-    const event = this.machine.nextEvent(task, false);
-    if (!event) throw new EssAdminError(`task ${taskId} is ${task.status} and waits for a call`);
-    this.machine.apply(task, event.kind, now);
+    if (this.pacer.forceStep(task, now) === null) throw waitsForACall(task);
     this.settle();
     return task;
   }
@@ -454,35 +415,37 @@ export class EssBackend {
     const now = this.sync();
     const task = this.getTask(taskId);
     for (let i = 0; i < MAX_STEPS_PER_FINISH; i++) {
-      const event = this.machine.nextEvent(task, false);
-      if (!event) {
-        if (i === 0) throw new EssAdminError(`task ${taskId} is ${task.status} and waits for a call`);
-        break;
-      }
-      this.machine.apply(task, event.kind, now);
-      if (event.kind === "wave") break;
+      const kind = this.pacer.forceStep(task, now);
+      if (kind === null && i === 0) throw waitsForACall(task);
+      if (kind === null || kind === "wave") break;
     }
     this.settle();
     return task;
   }
 
-  /** A task by id (admin). */
+  /** A task by id, caught up with the pace (admin; {@link EssAdminError} 404 when unknown). */
   getTask(taskId: string): TaskRecord {
+    this.sync();
     const task = this.tasks.get(taskId);
-    if (!task) throw new EssAdminError(`task ${taskId} does not exist`);
+    if (!task) throw new EssAdminError(404, `task ${taskId} does not exist`);
     return task;
   }
 
-  /** A group by id (admin). */
+  /** A group by id, caught up with the pace (admin; {@link EssAdminError} 404 when unknown). */
   getGroup(groupId: string): GroupRecord {
-    const group = this.groups.get(groupId);
-    if (!group) throw new EssAdminError(`scaling group ${groupId} does not exist`);
-    return group;
+    this.sync();
+    return this.requireGroupRecord(groupId);
   }
 
-  /** The instances of a group, in order (admin). */
+  /** Every group, oldest first, caught up with the pace (admin). */
+  allGroups(): GroupRecord[] {
+    this.sync();
+    return [...this.groups.values()];
+  }
+
+  /** The instances of a group, in order ({@link EssAdminError} 404 for an unknown group). */
   groupInstances(groupId: string): InstanceRecord[] {
-    return this.getGroup(groupId).instanceIds.map((id) => this.instances.get(id)!);
+    return this.requireGroupRecord(groupId).instanceIds.map((id) => this.instances.get(id)!);
   }
 
   // ------------------------------------------------------------------ internals
@@ -493,25 +456,40 @@ export class EssBackend {
     return this.clock.now();
   }
 
-  /** After a change: transitions due now (a zero duration) happen, and the timer follows. */
+  /** After a change: what the pace makes due now happens (with `clock`, zero durations), the state file and the timer follow. */
   private settle(): void {
+    this.markDirty();
     this.advance();
   }
 
+  private markDirty(): void {
+    for (const listener of this.dirtyListeners) listener();
+  }
+
+  /** Empties the model (reset, snapshot load). */
+  private clear(): void {
+    this.groups.clear();
+    this.instances.clear();
+    this.tasks.clear();
+    this.tokens.clear();
+    this.nextSeq = 1;
+  }
+
+  /** With the real clock and the `clock` pace, wakes up at the next transition so tasks move without requests. */
   private armTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.closed || this.clock.kind !== "real") return;
-    let next: number | null = null;
-    for (const task of this.tasks.values()) {
-      const e = this.machine.nextEvent(task);
-      if (e && (next === null || e.at < next)) next = e.at;
-    }
+    const next = this.pacer.nextWakeUp(this.tasks);
     if (next === null) return;
-    // setTimeout's delay is a 32-bit signed int of ms.
-    const delay = Math.min(Math.max(0, next - this.clock.now()), 2 ** 31 - 1);
-    this.timer = setTimeout(() => this.advance(), delay);
+    this.timer = setTimeout(() => this.advance(), Math.min(Math.max(0, next - this.clock.now()), MAX_TIMER_DELAY_MS));
     this.timer.unref();
+  }
+
+  private requireGroupRecord(groupId: string): GroupRecord {
+    const group = this.groups.get(groupId);
+    if (!group) throw new EssAdminError(404, `scaling group ${groupId} does not exist`);
+    return group;
   }
 
   private requireGroup(regionId: string, groupId: string): GroupRecord {
@@ -535,21 +513,6 @@ export class EssBackend {
     if (statusIn(task.status, allowed)) return;
     const why = task.status === "RollbackInProgress" ? " while it is being rolled back" : TERMINAL.has(task.status) ? " after it ended" : "";
     throw new AcsError(EssErrorCodes.IncorrectInstanceRefreshTaskStatus, `The instance refresh task ${task.id} is ${task.status} and cannot be ${verb}${why}.`);
-  }
-
-  private defaultConfig(groupType: GroupType, spec: SeedGroupSpec): InstanceConfig {
-    const config = emptyConfig();
-    if (groupType === "ECI") {
-      config.scalingConfigurationId = newId("scalingConfiguration");
-      config.containers = [{ Name: DEFAULT_SEED_CONTAINER_NAME, Image: DEFAULT_SEED_CONTAINER_IMAGE }];
-    } else if (spec.launchTemplateId !== undefined) {
-      config.launchTemplateId = spec.launchTemplateId;
-      config.launchTemplateVersion = "1";
-    } else {
-      config.scalingConfigurationId = newId("scalingConfiguration");
-      config.imageId = DEFAULT_SEED_IMAGE_ID;
-    }
-    return config;
   }
 
   /** The configuration refreshed instances get; refuses members the group's source does not allow. */
@@ -593,4 +556,9 @@ function mergeContainers(current: ContainerSpec[], desired: ContainerSpec[]): Co
     else out.push(merged);
   }
   return out;
+}
+
+/** The admin refusal of a step on a task that has no timed transition pending. */
+function waitsForACall(task: TaskRecord): EssAdminError {
+  return new EssAdminError(409, `task ${task.id} is ${task.status} and waits for a call`);
 }

@@ -1,23 +1,30 @@
 /** The Alibaba Cloud ESS instance-refresh emulator: its entry point, helpers for tests and types. */
-export { createAlibabaApi, type AlibabaApi, type AlibabaApiOptions } from "./api";
+export { createAlibabaApi, ALIBABA_CLOUD, LOGGED_PARAMETERS, type AlibabaApi, type AlibabaApiOptions, type BodyRead } from "./api";
+export { alibabaCloudApi } from "./cloudApi";
+export { EssBackend, type EssBackendOptions, type StartInput, type TaskRef } from "./backend";
 export {
-  EssBackend,
   DEFAULT_REGION_ID,
   DEFAULT_ZONE_ID,
-  type EssBackendOptions,
+  ESS_FIXTURE_KEY,
+  essFixtureGroups,
+  type EssFixtureSection,
   type SeedGroupSpec,
   type SeedInstanceSpec,
-  type StartInput,
-  type TaskRef,
-} from "./backend";
-export { AcsError, EssAdminError, EssErrorCodes, httpStatusOf } from "./errors";
+} from "./seeding";
+export { essAdminRoutes, ESS_ADMIN_PREFIX } from "./adminRoutes";
+export { essGroupView, essTaskView, type EssGroupView, type EssSeededGroup, type EssTaskView } from "./adminViews";
+export { essStateFile, essSnapshotProblem, ESS_STATE_KEY } from "./stateFile";
+export { AcsError, EssAdminError, EssErrorCodes, FAULT_CODE_EQUIVALENTS, httpStatusOf, injectedError } from "./errors";
 export * as inferred from "./inferred";
 export {
   ESS_API_VERSION,
   ESS_LEGACY_API_VERSION,
+  ESS_SNAPSHOT_VERSION,
   RefreshLimits,
   TASK_STATUSES,
+  type EssSnapshot,
   type GroupRecord,
+  type InstanceConfig,
   type InstanceRecord,
   type TaskRecord,
   type TaskStatus,
@@ -31,4 +38,5 @@ export {
   type AcsCredential,
   type SignedAcs3Request,
 } from "./signature";
-export { DEFAULT_TIMING, type Timing } from "./stateMachine";
+export { DEFAULT_TIMING, timingForWaveSeconds, type Timing } from "./stateMachine";
+export { TaskPacer } from "./pacing";

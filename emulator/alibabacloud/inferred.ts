@@ -104,10 +104,17 @@ export const ERROR_HTTP_STATUS: Readonly<Record<string, number>> = {
   IncorrectScalingGroupStatus: 403,
   "InvalidInstance.NoInstanceNeedBeRefreshed": 400,
   UnsupportedOperation: 400,
+  RequestEntityTooLarge: 413,
   Throttling: 400,
   InternalError: 500,
   ServiceUnavailable: 503,
 };
+
+/**
+ * Code of a request whose body exceeds the emulator's limit (1 MiB, `../http.ts`); the sources name
+ * no code or limit, so the code borrows HTTP's name for the condition, with HTTP 413.
+ */
+export const BODY_TOO_LARGE_CODE = "RequestEntityTooLarge";
 
 /** Status of a code missing from {@link ERROR_HTTP_STATUS} (e.g. an injected one). */
 export const DEFAULT_ERROR_HTTP_STATUS = 400;

@@ -55,17 +55,29 @@ export const TASK_STATUSES = [
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 /** Lifecycle states of an instance in a group (the subset the emulator uses). */
-export type InstanceLifecycleState = "InService" | "Pending" | "Removing" | "Standby" | "Protected";
+export const INSTANCE_LIFECYCLE_STATES = ["InService", "Pending", "Removing", "Standby", "Protected"] as const;
+/** One of {@link INSTANCE_LIFECYCLE_STATES}. */
+export type InstanceLifecycleState = (typeof INSTANCE_LIFECYCLE_STATES)[number];
 /** Health of an instance. */
-export type InstanceHealthStatus = "Healthy" | "Unhealthy";
+export const INSTANCE_HEALTH_STATUSES = ["Healthy", "Unhealthy"] as const;
+/** One of {@link INSTANCE_HEALTH_STATUSES}. */
+export type InstanceHealthStatus = (typeof INSTANCE_HEALTH_STATUSES)[number];
 /** How an instance joined the group: created by ESS, or added by hand (skipped by refreshes). */
-export type InstanceCreationType = "AutoCreated" | "Attached";
+export const INSTANCE_CREATION_TYPES = ["AutoCreated", "Attached"] as const;
+/** One of {@link INSTANCE_CREATION_TYPES}. */
+export type InstanceCreationType = (typeof INSTANCE_CREATION_TYPES)[number];
 /** ECS (VM) or ECI (container) group. */
-export type GroupType = "ECS" | "ECI";
+export const GROUP_TYPES = ["ECS", "ECI"] as const;
+/** One of {@link GROUP_TYPES}. */
+export type GroupType = (typeof GROUP_TYPES)[number];
 /** State of a group; only Active groups accept a refresh. */
-export type GroupLifecycleState = "Active" | "Inactive" | "Deleting";
+export const GROUP_LIFECYCLE_STATES = ["Active", "Inactive", "Deleting"] as const;
+/** One of {@link GROUP_LIFECYCLE_STATES}. */
+export type GroupLifecycleState = (typeof GROUP_LIFECYCLE_STATES)[number];
 /** Scale-out policy; ECS groups need PRIORITY for instance refresh ([D22]). */
-export type MultiAzPolicy = "PRIORITY" | "BALANCE" | "COST_OPTIMIZED" | "COMPOSABLE";
+export const MULTI_AZ_POLICIES = ["PRIORITY", "BALANCE", "COST_OPTIMIZED", "COMPOSABLE"] as const;
+/** One of {@link MULTI_AZ_POLICIES}. */
+export type MultiAzPolicy = (typeof MULTI_AZ_POLICIES)[number];
 
 /** `Containers.N.EnvironmentVars.N`. */
 export interface EnvironmentVar {
@@ -204,4 +216,25 @@ export function configFingerprint(c: InstanceConfig): string {
 /** A deep copy of a configuration. */
 export function cloneConfig(c: InstanceConfig): InstanceConfig {
   return structuredClone(c);
+}
+
+/** A configuration with nothing set (the base of seeded and desired ones). */
+export function emptyConfig(): InstanceConfig {
+  return { scalingConfigurationId: null, imageId: null, launchTemplateId: null, launchTemplateVersion: null, instanceTypes: [], containers: [] };
+}
+
+/** Version of the {@link EssSnapshot} layout; bump when it changes incompatibly. */
+export const ESS_SNAPSHOT_VERSION = 1;
+
+/** The whole ESS model as the state file holds it (under its `ess` key; checks: `stateFile.ts`). */
+export interface EssSnapshot {
+  /** {@link ESS_SNAPSHOT_VERSION}. */
+  version: number;
+  /** The next task's `seq`. */
+  nextSeq: number;
+  groups: GroupRecord[];
+  instances: InstanceRecord[];
+  tasks: TaskRecord[];
+  /** ClientToken → the task it started. */
+  clientTokens: Array<[string, string]>;
 }

@@ -105,8 +105,8 @@ export function errorBody(code: string, message: string, requestId: string): Rec
   return { RequestId: requestId, HostId: ERROR_HOST_ID, Code: code, Message: message, Recommend: recommendUrl(code, requestId) };
 }
 
-/** Writes an error answer; anything but an {@link AcsError} is an InternalError (500), logged to stderr. */
-export function writeError(res: ServerResponse, error: unknown, requestId: string): void {
+/** Writes an error answer and returns its code; anything but an {@link AcsError} is an InternalError (500), logged to stderr. */
+export function writeError(res: ServerResponse, error: unknown, requestId: string): string {
   let e: AcsError;
   if (error instanceof AcsError) e = error;
   else {
@@ -114,4 +114,5 @@ export function writeError(res: ServerResponse, error: unknown, requestId: strin
     e = new AcsError(EssErrorCodes.InternalError, "The request processing has failed due to some unknown error.");
   }
   writeJson(res, e.httpStatus, errorBody(e.code, e.message, requestId));
+  return e.code;
 }

@@ -39,6 +39,22 @@ export interface Timing {
 /** Default pace: a fast emulator, not the cloud's minutes (tests drive a ManualClock anyway). */
 export const DEFAULT_TIMING: Timing = { pendingMs: 1_000, waveMs: 2_000, settleMs: 1_000 };
 
+/** ms per second. */
+const MS_PER_SECOND = 1000;
+
+/**
+ * The timing of waves of `waveSeconds` (fractions allowed), Pending and settling scaled in the
+ * proportions of {@link DEFAULT_TIMING} (half a wave each), as Tencent Cloud's phases scale with
+ * its `secondsPerBatch`.
+ * @example timingForWaveSeconds(2) // DEFAULT_TIMING
+ */
+export function timingForWaveSeconds(waveSeconds: number): Timing {
+  if (!(waveSeconds > 0) || !Number.isFinite(waveSeconds)) throw new RangeError(`the wave duration must be a number of seconds > 0, got ${waveSeconds}`);
+  const waveMs = waveSeconds * MS_PER_SECOND;
+  const scale = waveMs / DEFAULT_TIMING.waveMs;
+  return { pendingMs: DEFAULT_TIMING.pendingMs * scale, waveMs, settleMs: DEFAULT_TIMING.settleMs * scale };
+}
+
 /** What the machine needs from its owner. */
 export interface MachineStore {
   /** Groups by id. */

@@ -5,13 +5,10 @@
  * name, region, rate limit, injected faults, body, parameters, backend.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { performance } from "node:perf_hooks";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { CloudApi } from "../cloudApi";
-import type { ApiServices } from "../context";
+import { requestStarted, type CloudServices, type SharedRefusals } from "../cloudServices";
 import { ApiError } from "../errors";
-import { headerValue, readBody } from "../http";
-import { DEFAULT_REQUESTS_PER_SECOND } from "../rateLimit";
+import { headerValue, MAX_API_BODY_BYTES, readBody } from "../http";
 import { DROPPED, OK, selectParams } from "../requestLog";
 import type { Backend } from "./backend";
 import { errorEnvelope, newRequestId, successEnvelope } from "./envelope";
@@ -26,8 +23,8 @@ export const TENCENT_CLOUD = "tencentcloud";
 export const API_VERSION = "2018-04-19";
 /** The header naming the action; a request that carries it is for this API. */
 export const ACTION_HEADER = "x-tc-action";
-/** Largest request body accepted. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+/** Largest request body accepted (the emulator's limit for every cloud). */
+export const MAX_BODY_BYTES = MAX_API_BODY_BYTES;
 /** Parameters copied into request-log entries when present (scalars only). */
 export const LOGGED_PARAMETERS = [
   "AutoScalingGroupId",
@@ -42,7 +39,9 @@ export const LOGGED_PARAMETERS = [
 const TRACE_ID_RE = /^[\x21-\x7e]{1,256}$/;
 
 /** What Tencent Cloud API requests are served with: the shared services, the model and the accepted credentials. */
-export interface TencentApiContext extends ApiServices {
+export interface TencentApiContext {
+  /** The shared services (rate limit, faults, request log), as this cloud uses them. */
+  readonly services: CloudServices;
   /** The Auto Scaling model the actions run against. */
   readonly backend: Backend;
   /** Checks each request's TC3 signature against the accepted credentials. */
@@ -60,8 +59,7 @@ export function tencentCloudApi(ctx: TencentApiContext): CloudApi {
 
 /** Serves one request. Never throws; every failure becomes an error envelope. */
 async function handleApiRequest(ctx: TencentApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const started = performance.now();
-  const time = new Date().toISOString();
+  const start = requestStarted();
   const requestId = newRequestId();
   const action = headerValue(req, ACTION_HEADER) ?? "";
   const traceId = headerValue(req, "x-tc-traceid");
@@ -96,8 +94,14 @@ async function handleApiRequest(ctx: TencentApiContext, req: IncomingMessage, re
     res.writeHead(200, headers);
     res.end(payload);
   }
-  ctx.log.add({ time, action, params: selectParams(parsed, LOGGED_PARAMETERS), code, latencyMs: performance.now() - started, requestId });
+  ctx.services.log(start, { action, params: selectParams(parsed, LOGGED_PARAMETERS), code, requestId });
 }
+
+/** Tencent Cloud's answers to the shared refusals. */
+const REFUSALS: SharedRefusals = {
+  throttled: (action, limit) => new ApiError(ErrorCodes.RequestLimitExceeded, `Request limit exceeded: at most ${limit} ${action} requests per second.`),
+  injected: (code, message) => new ApiError(code, message),
+};
 
 const DROP = Symbol("drop");
 
@@ -131,13 +135,7 @@ async function dispatch(
   const handler = Object.prototype.hasOwnProperty.call(ACTIONS, action) ? ACTIONS[action] : undefined;
   if (!handler) throw new ApiError(ErrorCodes.InvalidAction, `The action ${action.slice(0, 64)} does not exist in Auto Scaling ${API_VERSION}.`);
   checkRegion(headerValue(req, "x-tc-region"));
-  if (!ctx.rateLimiter.tryAcquire(action)) {
-    throw new ApiError(ErrorCodes.RequestLimitExceeded, `Request limit exceeded: at most ${DEFAULT_REQUESTS_PER_SECOND} ${action} requests per second.`);
-  }
-  const fault = ctx.faults.decide(action);
-  if (fault.latencyMs > 0) await sleep(fault.latencyMs);
-  if (fault.drop) return DROP;
-  if (fault.error) throw new ApiError(fault.error.code, fault.error.message);
+  if ((await ctx.services.admit(action, REFUSALS)) === "drop") return DROP;
   if (parseError !== null || parsed === null) throw parseError;
   const params = decodeObject(parsed, handler.fields);
   return handler.handle(params, ctx.backend);

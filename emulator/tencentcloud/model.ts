@@ -8,7 +8,7 @@
 import type { Clock } from "../clock";
 import { EventQueue } from "../eventQueue";
 import { newId } from "../ids";
-import { DEFAULT_PACE, type Pace } from "../pace";
+import { DEFAULT_PACE, DescribeCounts, type Pace } from "../pace";
 import { IdPrefix } from "./resourceIds";
 import { ModelState } from "./state";
 import { RefreshMachine, type MachineEnv, type Timing } from "./stateMachine";
@@ -30,10 +30,8 @@ export class RefreshModel {
   private advancing = false;
   private closed = false;
   private paceRef: Pace = DEFAULT_PACE;
-  /** `afterDescribes` pace: describes of each activity since its last transition. */
-  private readonly describesSeen = new Map<string, number>();
-  /** `afterDescribes` pace: activities whose transition is due before the next request is served. */
-  private readonly describedEnough = new Set<string>();
+  /** `afterDescribes` pace: describes of each activity since its last transition, and those due to move. */
+  private readonly describeCounts = new DescribeCounts();
 
   constructor(
     readonly clock: Clock,
@@ -78,8 +76,7 @@ export class RefreshModel {
   /** Sets the pace and applies it at once (see `Backend.setPace`). */
   setPace(pace: Pace): void {
     this.paceRef = pace.mode === "afterDescribes" ? { mode: pace.mode, describes: pace.describes } : { mode: pace.mode };
-    this.describesSeen.clear();
-    this.describedEnough.clear();
+    this.describeCounts.clear();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.timerAt = null;
@@ -99,9 +96,7 @@ export class RefreshModel {
       const now = this.clock.now();
       const pace = this.paceRef.mode;
       if (pace === "afterDescribes") {
-        const ids = [...this.describedEnough];
-        this.describedEnough.clear();
-        for (const id of ids) {
+        for (const id of this.describeCounts.takeDue()) {
           const a = this.stateRef.activities.get(id);
           if (a) this.forceStep(a, now);
         }
@@ -150,8 +145,7 @@ export class RefreshModel {
     this.stateRef = state;
     this.queue.clear();
     this.touchedSet.clear();
-    this.describesSeen.clear();
-    this.describedEnough.clear();
+    this.describeCounts.clear();
     for (const a of state.live) this.queue.schedule(a.id, this.machine.nextEventAt(a));
     this.armTimer();
   }
@@ -168,7 +162,7 @@ export class RefreshModel {
       if (origin && origin.supersededBy === a.id) this.forceStep(origin, at);
     }
     if (!this.machine.hurry(a, at)) return false;
-    this.describesSeen.delete(a.id);
+    this.describeCounts.forget(a.id);
     this.machine.step(a, at);
     this.touchedSet.add(a);
     this.flush();
@@ -181,13 +175,7 @@ export class RefreshModel {
     const describes = this.paceRef.describes;
     for (const a of items) {
       if (TERMINAL_STATUSES.has(a.status) || this.machine.nextEventAt(a) === null) continue;
-      const seen = (this.describesSeen.get(a.id) ?? 0) + 1;
-      if (seen >= describes) {
-        this.describesSeen.delete(a.id);
-        this.describedEnough.add(a.id);
-      } else {
-        this.describesSeen.set(a.id, seen);
-      }
+      this.describeCounts.count(a.id, describes);
     }
   }
 

@@ -152,7 +152,7 @@ describe("request log and counters", () => {
 
   it("is a bounded ring buffer while the counters keep counting", () => {
     const log = new RequestLog(3);
-    for (let n = 0; n < 5; n++) log.add({ time: "", action: "A", params: {}, code: "OK", latencyMs: 0, requestId: "" });
+    for (let n = 0; n < 5; n++) log.add({ time: "", cloud: "tencentcloud", action: "A", params: {}, code: "OK", latencyMs: 0, requestId: "" });
     expect(log.entries().map((e) => e.seq)).toEqual([3, 4, 5]);
     expect(log.counts()).toEqual({ A: { total: 5, byCode: { OK: 5 } } });
   });

@@ -162,9 +162,9 @@ describe("protocol", () => {
   });
 
   it("matches only requests carrying x-acs-action", () => {
-    expect(ess.api.name).toBe("alibabacloud");
-    expect(ess.api.matches({ headers: { "x-acs-action": "DescribeScalingGroups" } } as never)).toBe(true);
-    expect(ess.api.matches({ headers: { "x-tc-action": "DescribeAutoScalingGroups" } } as never)).toBe(false);
+    expect(ess.api!.name).toBe("alibabacloud");
+    expect(ess.api!.matches({ headers: { "x-acs-action": "DescribeScalingGroups" } } as never)).toBe(true);
+    expect(ess.api!.matches({ headers: { "x-tc-action": "DescribeAutoScalingGroups" } } as never)).toBe(false);
   });
 
   it("formats x-acs-date as the SDK does", () => {

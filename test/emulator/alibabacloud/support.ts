@@ -1,7 +1,8 @@
 /**
- * Shared by the ESS emulator tests: a plain node:http server around `createAlibabaApi`, the real
- * `@alicloud/openapi-core` client (generic `callApi`, ACS3-HMAC-SHA256 as the ESS SDK calls it) and
- * raw requests for hand-signed (then altered) ones.
+ * Shared by the ESS emulator tests: the ESS API on a plain node:http server around
+ * `createAlibabaApi` ("standalone") or inside the whole emulator (`startEmulator`: one port for both
+ * clouds, the shared services — "emulator"), the real `@alicloud/openapi-core` client (generic
+ * `callApi`, ACS3-HMAC-SHA256 as the ESS SDK calls it) and raw requests for hand-signed (then altered) ones.
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -10,6 +11,7 @@ import * as $dara from "@darabonba/typescript";
 import { ManualClock } from "../../../emulator/clock";
 import { createAlibabaApi, type AlibabaApi, type AlibabaApiOptions } from "../../../emulator/alibabacloud/api";
 import type { EssBackend } from "../../../emulator/alibabacloud/backend";
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../../emulator/emulator";
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, type SignedAcs3Request } from "../../../emulator/alibabacloud/signature";
 
 /** The region every test uses. */
@@ -17,9 +19,17 @@ export const REGION = "cn-hangzhou";
 /** SDK read timeout: generous on a busy 2-core machine, far below the test timeout. */
 const READ_TIMEOUT_MS = 10_000;
 
+/** Where the ESS API runs: alone on a plain node:http server, or inside the emulator (`startEmulator`). */
+export type Harness = "standalone" | "emulator";
+/** Both harnesses, for `describe.each`. */
+export const HARNESSES: readonly Harness[] = ["standalone", "emulator"];
+
 /** A running emulator. */
 export interface EssServer {
-  api: AlibabaApi;
+  /** The API (standalone harness only). */
+  api?: AlibabaApi;
+  /** The whole emulator (emulator harness only). */
+  emu?: RunningEmulator;
   backend: EssBackend;
   clock: ManualClock;
   /** `127.0.0.1:PORT`, the SDK's endpoint. */
@@ -27,8 +37,13 @@ export interface EssServer {
   close(): Promise<void>;
 }
 
-/** Starts the API on 127.0.0.1:0 with a ManualClock and no throttling unless `options` say otherwise. */
-export async function startEss(options: AlibabaApiOptions = {}): Promise<EssServer> {
+/**
+ * Starts the API on 127.0.0.1:0 with a ManualClock and no throttling unless `options` say otherwise:
+ * alone, or (`harness` "emulator") inside `startEmulator` with no fixture, where `options` may set
+ * only `clock` and `credentials` (`emulatorOptions` the rest).
+ */
+export async function startEss(options: AlibabaApiOptions = {}, harness: Harness = "standalone", emulatorOptions: EmulatorOptions = {}): Promise<EssServer> {
+  if (harness === "emulator") return startEssInEmulator(options, emulatorOptions);
   const clock = new ManualClock();
   const api = createAlibabaApi({ clock, rateLimit: false, ...options });
   const server = http.createServer((req, res) => {
@@ -57,6 +72,18 @@ export async function startEss(options: AlibabaApiOptions = {}): Promise<EssServ
   };
 }
 
+async function startEssInEmulator(options: AlibabaApiOptions, emulatorOptions: EmulatorOptions): Promise<EssServer> {
+  const clock = (options.clock as ManualClock | undefined) ?? new ManualClock();
+  const emu = await startEmulator({
+    clock,
+    fixture: false,
+    rateLimit: false,
+    ...(options.credentials ? { essCredentials: options.credentials } : {}),
+    ...emulatorOptions,
+  });
+  return { emu, backend: emu.ess.backend, clock, endpoint: emu.endpoint, close: () => emu.stop() };
+}
+
 /** Who calls and which version. */
 export interface ClientOptions {
   accessKeyId?: string;
@@ -70,7 +97,7 @@ export interface ClientOptions {
 export type Body = Record<string, any>;
 
 /** The real SDK client bound to the emulator: `call(action, params)` sends nested params flattened as the ESS SDK does. */
-export function essClient(ess: EssServer, opts: ClientOptions = {}): { call(action: string, params?: Record<string, unknown>): Promise<Body> } {
+export function essClient(ess: Pick<EssServer, "endpoint">, opts: ClientOptions = {}): { call(action: string, params?: Record<string, unknown>): Promise<Body> } {
   const config = new $OpenApiUtil.Config({
     accessKeyId: opts.accessKeyId ?? DEFAULT_ACCESS_KEY_ID,
     accessKeySecret: opts.accessKeySecret ?? DEFAULT_ACCESS_KEY_SECRET,
