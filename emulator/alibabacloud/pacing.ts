@@ -8,7 +8,8 @@
  *   CheckpointPause (a pause, as Tencent Cloud's pause gates; it ends by Resume or a step), a
  *   failure, the end.
  * - `afterDescribes`: a task that DescribeInstanceRefreshes answers returned `describes` times while
- *   it had a timed transition pending takes one transition before the next request is served.
+ *   it had a timed transition pending takes one transition before the next request is served; a
+ *   CheckpointPause is a stop here too (its end is minutes away: it ends by Resume or a step).
  */
 import { DEFAULT_PACE, DescribeCounts, type Pace } from "../pace";
 import { TERMINAL_STATUSES } from "./inferred";
@@ -86,7 +87,7 @@ export class TaskPacer {
   described(tasks: readonly TaskRecord[]): void {
     if (this.paceRef.mode !== "afterDescribes") return;
     for (const task of tasks) {
-      if (TERMINAL.has(task.status) || this.machine.nextEvent(task, false) === null) continue;
+      if (TERMINAL.has(task.status) || task.status === "CheckpointPause" || this.machine.nextEvent(task, false) === null) continue;
       this.describeCounts.count(task.id, this.paceRef.describes);
     }
   }
