@@ -1,19 +1,22 @@
 /**
- * `npm run demo`: the main job on a fresh machine, with no account. Starts the emulator, creates a
- * local-backend stack of the quickstart program (root Pulumi.yaml), and walks through a rollout:
- * `pulumi up` with batch-by-batch progress, a pause and a resume through config, a policy gate
- * stopping an unsafe change, and `pulumi destroy`. Cleans up after itself, also on Ctrl-C.
+ * `npm run demo`: the main job on a fresh machine, with no account. Starts the emulator (both clouds
+ * on one port), creates a local-backend stack of the quickstart program (root Pulumi.yaml), and walks
+ * through a rollout on each cloud: `pulumi up` with progress (Tencent batch by batch, Alibaba ESS up
+ * to its canary checkpoint), a pause and a resume through config, the canary's approval, a policy
+ * gate stopping an unsafe change, and `pulumi destroy`. Cleans up after itself, also on Ctrl-C.
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, spawnEmulator, type SpawnedEmulator } from "../emulator";
+import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, spawnEmulator, type SpawnedEmulator } from "../emulator";
 
 /** Seconds the emulator spends on one batch: slow enough to watch, fast enough for a 2-minute demo. */
 const DEMO_SECONDS_PER_BATCH = 5;
 const STACK = "demo";
 const GROUP_ID = "asg-h7tgd87d";
+/** One of the emulator's default ESS groups (4 instances, cn-hangzhou). */
+const ESS_GROUP_ID = "asg-bp1essweb00000000000";
 
 const root = path.resolve(__dirname, "..", "..");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "instance-refresh-demo-"));
@@ -76,8 +79,15 @@ async function cleanup(): Promise<void> {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  banner("Starting the Tencent Cloud AS emulator");
-  emulator = await spawnEmulator(["--seconds-per-batch", String(DEMO_SECONDS_PER_BATCH), "--state-file", path.join(work, "emulator-state.json")]);
+  banner("Starting the emulator of Tencent Cloud AS and Alibaba Cloud ESS (one port)");
+  emulator = await spawnEmulator([
+    "--seconds-per-batch",
+    String(DEMO_SECONDS_PER_BATCH),
+    "--ess-wave-seconds",
+    String(DEMO_SECONDS_PER_BATCH),
+    "--state-file",
+    path.join(work, "emulator-state.json"),
+  ]);
   const endpoint = emulator.url;
   console.log(`emulator at ${endpoint} (state in ${work})`);
 
@@ -88,11 +98,17 @@ async function main(): Promise<void> {
   await mustPulumi(["config", "set", "--secret", "tencentcloud:secretId", DEFAULT_SECRET_ID], { quiet: true });
   await mustPulumi(["config", "set", "--secret", "tencentcloud:secretKey", DEFAULT_SECRET_KEY], { quiet: true });
   await mustPulumi(["config", "set", "autoScalingGroupId", GROUP_ID]);
+  await mustPulumi(["config", "set", "instanceRefresh:alicloudEndpoint", endpoint]);
+  await mustPulumi(["config", "set", "alicloud:region", "cn-hangzhou"]);
+  await mustPulumi(["config", "set", "--secret", "alicloud:accessKey", DEFAULT_ACCESS_KEY_ID], { quiet: true });
+  await mustPulumi(["config", "set", "--secret", "alicloud:secretKey", DEFAULT_ACCESS_KEY_SECRET], { quiet: true });
+  await mustPulumi(["config", "set", "scalingGroupId", ESS_GROUP_ID]);
 
-  banner("pulumi up: refresh every instance in 3 batches with 1 surge instance");
+  banner("pulumi up: Tencent in 3 batches with 1 surge instance; Alibaba ESS half at a time, up to its 50 % canary checkpoint");
   await mustPulumi(["up", "--yes", "--skip-preview"]);
   const first = await stackOutputs();
   summary.push(`rollout ${String(first.refreshActivityId)} on ${GROUP_ID}: ${String(first.status)} in ${String(first.batches)} batches`);
+  summary.push(`ESS rollout ${String(first.essTaskId)} on ${ESS_GROUP_ID}: ${String(first.essStatus)} at ${String(first.essPercentRefreshed)} %`);
 
   banner("A new image: start the next refresh without waiting for it");
   await mustPulumi(["config", "set", "imageId", "img-2r3h5k9a"]);
@@ -111,6 +127,12 @@ async function main(): Promise<void> {
   await mustPulumi(["up", "--yes", "--skip-preview"]);
   const resumed = await stackOutputs();
   summary.push(`resumed ${String(resumed.refreshActivityId)}: ${String(resumed.status)}`);
+
+  banner("Approve the ESS canary (approvedCheckpoints: 1 → ResumeInstanceRefresh) and wait until it finishes");
+  await mustPulumi(["config", "set", "approvedCheckpoints", "1"]);
+  await mustPulumi(["up", "--yes", "--skip-preview"]);
+  const approved = await stackOutputs();
+  summary.push(`ESS canary approved ${String(approved.essTaskId)}: ${String(approved.essStatus)} at ${String(approved.essPercentRefreshed)} %`);
 
   banner("Policy gate: a one-batch rollout is stopped at preview");
   await mustPulumi(["config", "set", "batchNumber", "1"]);

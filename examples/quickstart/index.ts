@@ -10,9 +10,11 @@
  * - `batchNumber` (3), `maxSurge` (1) — rollout shape.
  * - `paused` (false) — set true to pause a running refresh, false to resume it.
  * - `waitUntil` ("settled") — "started" returns as soon as the refresh is running.
+ * - `scalingGroupId` (unset) — an Alibaba Cloud ESS group to refresh too, with a canary: the refresh
+ *   pauses at 50 % (CheckpointPause) until `approvedCheckpoints` is 1. `essImageId` is its image.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { InstanceRefresh } from "pulumi-instance-refresh";
+import { AlicloudInstanceRefresh, InstanceRefresh } from "pulumi-instance-refresh";
 
 const config = new pulumi.Config();
 
@@ -36,3 +38,24 @@ export const refreshActivityId = refresh.refreshActivityId;
 export const status = refresh.status;
 export const batches = refresh.batchCount;
 export const instanceCounts = refresh.instanceCounts;
+
+// Alibaba Cloud ESS, when a group is configured: half the group at a time (50 % stays in service, no
+// surge), a canary checkpoint at 50 % that waits for approval.
+const scalingGroupId = config.get("scalingGroupId");
+const essImageId = config.get("essImageId") ?? "m-bp1newimage0000000001";
+const essRollout = scalingGroupId
+  ? new AlicloudInstanceRefresh("ess-rollout", {
+      scalingGroupId,
+      desiredConfiguration: { imageId: essImageId },
+      minHealthyPercentage: 50,
+      maxHealthyPercentage: 100,
+      checkpoints: [{ percentage: 50 }, { percentage: 100 }],
+      approvedCheckpoints: config.getNumber("approvedCheckpoints") ?? 0,
+      triggers: { imageId: essImageId },
+      wait: { until: config.get("waitUntil") === "started" ? "started" : "settled" },
+    })
+  : undefined;
+
+export const essTaskId = essRollout?.instanceRefreshTaskId;
+export const essStatus = essRollout?.status;
+export const essPercentRefreshed = essRollout?.percentRefreshed;
