@@ -1,2 +1,10 @@
 export { parsePreview, type PlannedStep, type PlannedViolation, type PreviewRecord } from "./preview";
-export { renderPlan, rolloutChanges, type RolloutAction, type RolloutChange } from "./render";
+export {
+  ACTION_TEXT,
+  renderPlan,
+  rolloutChanges,
+  type AlicloudRolloutChange,
+  type RolloutAction,
+  type RolloutChange,
+  type TencentRolloutChange,
+} from "./render";

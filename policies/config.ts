@@ -17,6 +17,8 @@ import {
   type BatchPause,
   type FailProcess,
 } from "../provider/tencentcloud/settings";
+import { MAX_HEALTHY_PERCENTAGE, MIN_HEALTHY_PERCENTAGE } from "../provider/alibabacloud/settings";
+import { PERCENT_LIMIT_PATTERN } from "./normalForm";
 
 /** Fewest batches a refresh may use: with one batch the whole group is reinstalled at once. */
 export const DEFAULT_MIN_BATCH_NUMBER = 2;
@@ -33,7 +35,14 @@ export const DEFAULT_ACCEPTED_PRODUCTION_PAUSES: readonly BatchPause[] = ["FIRST
 /** FailProcess values accepted in production: the cloud rolls a failed refresh back by itself. */
 export const DEFAULT_ACCEPTED_PRODUCTION_FAIL_PROCESSES: readonly FailProcess[] = ["AUTO_ROLLBACK"];
 
-/** Known sizes of groups, by scaling group id (`asg-…`): the IN_SERVICE instances a refresh touches. */
+/**
+ * Least share of an ESS group's capacity, in percent, that a refresh must keep in service
+ * (`minHealthyPercentage`): the same share of the group as {@link DEFAULT_MAX_BATCH_PERCENT} lets a
+ * Tencent batch take out (100 − 50).
+ */
+export const DEFAULT_MIN_HEALTHY_PERCENTAGE = PERCENT - DEFAULT_MAX_BATCH_PERCENT;
+
+/** Known sizes of groups, by scaling group id (`asg-…`): the IN_SERVICE instances a refresh touches (Tencent), the capacity (ESS). */
 export type GroupSizes = Record<string, number>;
 
 /** Config shared by the policies that need the group's size. */
@@ -117,7 +126,50 @@ export interface ProductionRollbackConfig extends ProductionStacksConfig {
   acceptedFailProcesses: FailProcess[];
 }
 
-/** Config of `instance-refresh-valid-settings` and `instance-refresh-one-per-group`: nothing to tune. */
+/** Config of `instance-refresh-min-healthy`. */
+export interface MinHealthyConfig {
+  /**
+   * Least `minHealthyPercentage` an ESS refresh may use: the share of capacity kept in service.
+   * @default 50 ({@link DEFAULT_MIN_HEALTHY_PERCENTAGE})
+   * @example 75
+   */
+  minHealthyPercentage: number;
+}
+
+/** Config of `instance-refresh-max-healthy`. */
+export interface MaxHealthyConfig {
+  /**
+   * Most `maxHealthyPercentage` an ESS refresh may use: 100 plus the surge, in percent of capacity
+   * (a cost guard). Unset: no cap beyond the API's 200.
+   * @example 150 // at most 50 % extra capacity during a refresh
+   */
+  maxHealthyPercentage?: number;
+}
+
+/** Config of `instance-refresh-production-checkpoint`. */
+export type ProductionCheckpointConfig = ProductionStacksConfig;
+
+/**
+ * Config of `instance-refresh-rollout-limits`: the normal form of a rollout (`normalForm.ts`),
+ * one statement for both clouds. Each limit is a count of instances or a percent string; unset,
+ * it is not checked.
+ */
+export interface RolloutLimitsConfig extends GroupSizesConfig {
+  /**
+   * Most of the group out of service at once: Tencent's largest batch, Alibaba's 100 − Min.
+   * @example "25%"
+   * @example 2
+   */
+  maxUnavailable?: number | string;
+  /**
+   * Most extra capacity at once: Tencent's MaxSurge, Alibaba's Max − 100.
+   * @example "20%"
+   * @example 1
+   */
+  maxSurge?: number | string;
+}
+
+/** Config of `instance-refresh-valid-settings`, `instance-refresh-skip-matching` and `instance-refresh-one-per-group`: nothing to tune. */
 export type NoConfig = Record<string, never>;
 
 /**
@@ -163,6 +215,14 @@ const productionTagsSchema: PolicyConfigJSONSchema = {
     "merged over the productionTags of instance-refresh-shared-config.",
   default: {},
 };
+
+/** A normal-form limit: an integer count of instances, or a percent string such as "25%". No default: unset, it is not checked. */
+const rolloutLimitSchema = (description: string): PolicyConfigJSONSchema => ({
+  type: ["integer", "string"],
+  minimum: 0,
+  pattern: PERCENT_LIMIT_PATTERN,
+  description,
+});
 
 /** JSON schemas (with defaults) of each policy's config, keyed like the policies. */
 export const CONFIG_SCHEMAS = {
@@ -253,6 +313,43 @@ export const CONFIG_SCHEMAS = {
       },
     },
   },
+  minHealthy: {
+    properties: {
+      minHealthyPercentage: {
+        type: "integer",
+        minimum: MIN_HEALTHY_PERCENTAGE.min,
+        maximum: MIN_HEALTHY_PERCENTAGE.max,
+        description: "Least minHealthyPercentage an ESS refresh may use: the share of capacity kept in service.",
+        default: DEFAULT_MIN_HEALTHY_PERCENTAGE,
+      },
+    },
+  },
+  maxHealthy: {
+    properties: {
+      maxHealthyPercentage: {
+        type: "integer",
+        minimum: MAX_HEALTHY_PERCENTAGE.min,
+        maximum: MAX_HEALTHY_PERCENTAGE.max,
+        description: "Most maxHealthyPercentage an ESS refresh may use (100 plus the surge; cost guard). Unset: only the API's 200.",
+      },
+    },
+  },
+  skipMatching: { properties: {} },
+  productionCheckpoint: {
+    properties: {
+      productionStackPattern: productionStackPatternSchema,
+      productionTags: productionTagsSchema,
+    },
+  },
+  rolloutLimits: {
+    properties: {
+      maxUnavailable: rolloutLimitSchema(
+        'Most of the group out of service at once, for both clouds: instances (2) or percent ("25%"). Unset: not checked.',
+      ),
+      maxSurge: rolloutLimitSchema('Most extra capacity at once, for both clouds: instances (1) or percent ("20%"). Unset: not checked.'),
+      groupSizes: groupSizesSchema,
+    },
+  },
   onePerGroup: { properties: {} },
   sharedConfig: {
     properties: {
@@ -297,6 +394,11 @@ export const CONFIG_DEFAULTS = {
     productionTags: {},
     acceptedFailProcesses: [...DEFAULT_ACCEPTED_PRODUCTION_FAIL_PROCESSES],
   } as ProductionRollbackConfig,
+  minHealthy: { minHealthyPercentage: DEFAULT_MIN_HEALTHY_PERCENTAGE } as MinHealthyConfig,
+  maxHealthy: {} as MaxHealthyConfig,
+  skipMatching: {} as NoConfig,
+  productionCheckpoint: { productionStackPattern: DEFAULT_PRODUCTION_STACK_PATTERN, productionTags: {} } as ProductionCheckpointConfig,
+  rolloutLimits: { groupSizes: {} } as RolloutLimitsConfig,
   onePerGroup: {} as NoConfig,
   sharedConfig: {
     groupSizes: {},

@@ -23,9 +23,10 @@ withConfigGuard(
   () =>
     new PolicyPack(PACK_NAME, {
       policies,
-      description: "Safe rolling updates for Tencent Cloud Auto Scaling instance refreshes (InstanceRefresh and StartInstanceRefresh).",
+      description:
+        "Safe rolling updates for Tencent Cloud Auto Scaling (InstanceRefresh, StartInstanceRefresh) and Alibaba Cloud ESS (AlicloudInstanceRefresh, ess.InstanceRefresh) instance refreshes.",
       displayName: "Instance refresh safety",
       provider: "tencentcloud",
-      tags: ["tencentcloud", "auto-scaling", "instance-refresh", "rolling-update"],
+      tags: ["tencentcloud", "alicloud", "auto-scaling", "ess", "instance-refresh", "rolling-update"],
     }),
 );

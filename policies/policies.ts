@@ -5,9 +5,12 @@
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { batchNumberWithinGroup, minBatches } from "./batchCount";
 import { maxBatchSize } from "./batchSize";
+import { productionCheckpoint, skipMatching } from "./essSafety";
+import { maxHealthy, minHealthy } from "./healthyPercentage";
 import { maxSurge, surgeOnReset } from "./maxSurge";
 import { failProcess, productionPause, productionRollback, targetHealth } from "./safety";
 import { sharedConfig } from "./sharedConfig";
+import { rolloutLimits } from "./rolloutLimits";
 import { onePerGroup } from "./stack";
 import { validSettings } from "./validSettings";
 
@@ -51,6 +54,11 @@ export const policies: Policies = checkPolicies([
   targetHealth,
   productionPause,
   productionRollback,
+  minHealthy,
+  maxHealthy,
+  skipMatching,
+  productionCheckpoint,
+  rolloutLimits,
   onePerGroup,
   sharedConfig,
 ]);

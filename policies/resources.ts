@@ -246,7 +246,11 @@ export function stackFromUrn(urn: string): string | undefined {
   return match ? match[1] : undefined;
 }
 
-/** How a resource is named in messages: `InstanceRefresh "web-refresh"`. */
-export function label(kind: RefreshKind, name: string): string {
+/**
+ * How a resource is named in messages: its kind (a {@link RefreshKind}, or an ESS kind of
+ * `essResources.ts`) and its name.
+ * @example label("InstanceRefresh", "web-refresh") // 'InstanceRefresh "web-refresh"'
+ */
+export function label(kind: string, name: string): string {
   return `${kind} "${name}"`;
 }

@@ -34,6 +34,26 @@ export function phaseOf(status: string | undefined): Phase {
   return PHASES[(status ?? "Pending") as TaskStatus] ?? "running";
 }
 
+/** Phases of a task that is rolling back or was rolled back: a rollback is the task's own status, so it is its own rollback. */
+const ROLLBACK_PHASES: ReadonlySet<Phase> = new Set(["rollingBack", "rolledBack", "rollbackFailed"]);
+
+/**
+ * True when a task in this phase has a rollback (itself): `up` sends no second RollbackInstanceRefresh.
+ * @example isRollbackPhase(phaseOf("RollbackInProgress")) // true
+ */
+export function isRollbackPhase(phase: Phase): boolean {
+  return ROLLBACK_PHASES.has(phase);
+}
+
+/**
+ * How delete stops a task that has not ended: a rollback in progress can be neither suspended nor
+ * cancelled (the API refuses both), so delete waits for it to end; anything else is cancelled at once.
+ * @example cancelPlanOf({ phase: "rollingBack" }) // "waitForEnd"
+ */
+export function cancelPlanOf(view: Pick<ActivityView, "phase">): "cancel" | "waitForEnd" {
+  return view.phase === "rollingBack" ? "waitForEnd" : "cancel";
+}
+
 /** The checkpoints that pause (every one below 100 %), as percentages. */
 export function gatesOf(task: Pick<EssTask, "Checkpoints">): number[] {
   return (task.Checkpoints ?? []).map((c) => c.Percentage ?? CHECKPOINT_PERCENTAGE.max).filter((p) => p < CHECKPOINT_PERCENTAGE.max);

@@ -13,7 +13,7 @@ import type { ErrorInfo, Intent, RefreshBackend } from "../core/port";
 import { SharedPoller } from "../core/poller";
 import type { RateLimiter } from "../core/rateLimit";
 import type { Sleep } from "../core/retry";
-import { IN_FLIGHT_STATUSES, matchesInputs, progressLine, rollbackRefusalOf, startParameters, toOutputs, viewOf } from "./activity";
+import { IN_FLIGHT_STATUSES, cancelPlanOf, isRollbackPhase, matchesInputs, progressLine, rollbackRefusalOf, startParameters, toOutputs, viewOf } from "./activity";
 import { MAX_PAGES, MAX_TASKS_PER_DESCRIBE, type EssClient } from "./client/client";
 import { AlibabaCloudApiError } from "./client/errors";
 import { PROPERTY, type NormalizedAlicloudInputs } from "./settings";
@@ -139,13 +139,13 @@ export function createAlicloudBackend(options: AlicloudBackendOptions): Alicloud
       await client.rollbackInstanceRefresh(view.groupId, view.id);
       return view.id;
     },
-    rollbackOf: async (origin) => (origin.phase === "rollingBack" || origin.phase === "rolledBack" || origin.phase === "rollbackFailed" ? origin.id : undefined),
+    rollbackOf: async (origin) => (isRollbackPhase(origin.phase) ? origin.id : undefined),
     rollsBackOnFailure: () => false,
 
     rollbackRefusal: rollbackRefusalOf,
 
     // A rollback in progress can be neither suspended nor cancelled; anything else is cancelled at once.
-    cancelPlan: (view) => (view.phase === "rollingBack" ? "waitForEnd" : "cancel"),
+    cancelPlan: cancelPlanOf,
 
     classify(error): ErrorInfo {
       if (!(error instanceof AlibabaCloudApiError)) return { class: "client" };

@@ -4,7 +4,8 @@
  */
 import { checkWith, diffWith, pickInputs as pickKeys, tryNormalizeWith, type DiffOutcome, type InputSchema, type StatusForecast } from "../core/check";
 import { ACTIVE_PHASES, convergeStep, isSettled, TERMINAL_PHASES } from "../core/model";
-import { phaseOf, rollbackRefusalOf } from "./activity";
+import { isRollbackPhase, phaseOf } from "./activity";
+import { recordedRollbackRefusal, recordedTaskOf } from "./plannedCalls";
 import { PROPERTY, normalizeAlicloudInputs, validateAlicloudInputs, type AlicloudInstanceRefreshInputs, type NormalizedAlicloudInputs } from "./settings";
 import { ALICLOUD_WORDS } from "./words";
 
@@ -60,14 +61,8 @@ function forecastFromState(olds: Record<string, unknown>, desired: NormalizedAli
   const view = { phase, status, step: typeof olds.currentCheckpoint === "number" ? olds.currentCheckpoint : 0 };
   const settledDesired = { paused: desired.paused, approvedSteps: desired.approvedCheckpoints };
   if (desired.rollback) {
-    const rolledBack = phase === "rollingBack" || phase === "rolledBack" || phase === "rollbackFailed";
-    const refusedRollback = rolledBack
-      ? undefined
-      : rollbackRefusalOf({
-          Status: status,
-          FinishedUpdateCapacity: typeof olds.finishedUpdateCapacity === "number" ? olds.finishedUpdateCapacity : 0,
-          DesiredConfiguration: { LaunchTemplateVersion: desired.desiredConfiguration.launchTemplateVersion },
-        });
+    const rolledBack = isRollbackPhase(phase);
+    const refusedRollback = rolledBack ? undefined : recordedRollbackRefusal(recordedTaskOf(olds), desired);
     return { changes: !rolledBack || !TERMINAL_PHASES.has(phase), refusedRollback };
   }
   if (convergeStep(view, settledDesired, ALICLOUD_WORDS).kind !== "none") return { changes: true };

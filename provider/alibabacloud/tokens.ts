@@ -5,3 +5,6 @@ export const ALICLOUD_INSTANCE_REFRESH_TYPE = "pulumi-nodejs:dynamic/alicloud:In
 
 /** Type token of the Terraform-bridged instance refresh of `@pulumi/alicloud`. */
 export const BRIDGED_ESS_INSTANCE_REFRESH_TYPE = "alicloud:ess/instanceRefresh:InstanceRefresh";
+
+/** Type token of the bridged ESS scaling group of `@pulumi/alicloud` (`alicloud.ess.ScalingGroup`). */
+export const BRIDGED_ESS_SCALING_GROUP_TYPE = "alicloud:ess/scalingGroup:ScalingGroup";

@@ -1,12 +1,13 @@
 /**
  * What `pulumi up` will send to an existing refresh, decided with the provider's own rules
- * (`convergeStep`, `waitStep` and `isSettled` of `core/model.ts`, `refusalOf` of `core/rollback.ts`)
+ * (`forecastConverge` of `core/forecast.ts` over `core/model.ts`'s decisions, `refusalOf` of `core/rollback.ts`)
  * from the status recorded in state.
  * For tools that forecast an update, such as the rollout plan; the provider itself decides on the
  * live status, which it reads first, so a forecast is only as fresh as the state it starts from.
  * Pure functions, no I/O.
  */
-import { ACTIVE_PHASES, PAUSED_PHASES, convergeStep, isSettled, waitStep, type Desired, type Step } from "../core/model";
+import { forecastConverge } from "../core/forecast";
+import { ACTIVE_PHASES, PAUSED_PHASES, type Desired, type Step } from "../core/model";
 import { refusalOf } from "../core/rollback";
 import { phaseOf } from "./activity";
 import type { ResumeMode, WaitUntil } from "./settings";
@@ -125,17 +126,11 @@ export function forecastUpdate(recorded: RecordedActivity, intent: UpdateIntent)
   if (intent.rollback) return forecastRollback(recorded, intent);
   const desired: Desired = { paused: intent.paused, approvedSteps: intent.approvedBatches };
   const view = recordedView(recorded.status, recorded.currentBatch, recorded.activityType);
-  const step = view ? convergeStep(view, desired, TENCENT_WORDS) : ({ kind: "none" } as const);
+  if (!view) return { step: { kind: "none" }, statusAfter: recorded.status, waits: false };
+  // The gates are the AUTO_PAUSEs after batches 1 to batchCount - 1.
+  const { step, waits, passesGatesUpTo } = forecastConverge(view, desired, intent.wait.until, Math.max(0, (recorded.batchCount ?? 0) - 1), TENCENT_WORDS);
   const call = callOf(step, intent);
   const statusAfter = call ? STATUS_AFTER[call.action] : recorded.status;
-  const after = recordedView(statusAfter, recorded.currentBatch, recorded.activityType);
-  const waits = intent.wait.until === "settled" && after !== undefined && !isSettled(after, desired);
-  let passesGatesUpTo: number | undefined;
-  if (waits) {
-    for (let batch = 1; batch < (recorded.batchCount ?? 0); batch++) {
-      if (waitStep({ phase: "gate", step: batch }, desired, TENCENT_WORDS).kind === "resume") passesGatesUpTo = batch;
-    }
-  }
   // An update that sends nothing and awaits nothing only records the status: it never fails.
   return { step, call, statusAfter, waits, passesGatesUpTo };
 }

@@ -94,6 +94,25 @@ describe("the pack from an installed package, with the README's command", () => 
   );
 
   it(
+    "checks Alibaba Cloud ESS refreshes with the same pack, and one normal-form limit for both clouds",
+    async () => {
+      expectOk(await preview("ess-happy", PRODUCTION_CONFIG));
+      const result = expectFailure(await preview("ess-unsafe", { "instance-refresh-rollout-limits": { maxUnavailable: "25%" } }));
+      expect(result.stdout).toContain("[mandatory]  instance-refresh-min-healthy");
+      expect(result.stdout).toContain(
+        'AlicloudInstanceRefresh "ess-refresh": minHealthyPercentage 30 is below the minimum of 50 (policy config minHealthyPercentage)',
+      );
+      expect(result.stdout).toContain('minHealthyPercentage 30 lets 100 − 30 = 70% of the group\'s capacity be out of service at once, above maxUnavailable "25%"');
+      expect(result.stdout).toContain("[advisory]  instance-refresh-skip-matching");
+      // The engine hands stack policies the resources in its own order: either refresh may be the one reported.
+      expect(result.stdout).toMatch(
+        /AlicloudInstanceRefresh "ess-refresh(-b)?": 2 refreshes target scaling group asg-bp1a2b3c4d5e6f7g8h9i \(.*\), but a group runs one instance refresh task at a time/,
+      );
+    },
+    SUITE_TIMEOUT_MS,
+  );
+
+  it(
     "refuses a misspelt config key, naming it and the allowed keys",
     async () => {
       const result = await preview("happy", { "instance-refresh-min-batches": { minBatchNumbr: 3 } });

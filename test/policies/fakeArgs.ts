@@ -12,6 +12,7 @@ import {
   type StackValidationArgs,
   type StackValidationPolicy,
 } from "@pulumi/policy";
+import { ALICLOUD_INSTANCE_REFRESH_TYPE, BRIDGED_ESS_INSTANCE_REFRESH_TYPE, BRIDGED_ESS_SCALING_GROUP_TYPE } from "../../policies/essResources";
 import { BRIDGED_REFRESH_TYPE, INSTANCE_REFRESH_TYPE, SCALING_GROUP_TYPE } from "../../policies/resources";
 
 // The engine's unknown sentinels, exactly as @pulumi/policy deserializes them (internal exports).
@@ -74,6 +75,41 @@ export function scalingGroupProps(overrides: Record<string, unknown> = {}): Reco
     loadBalancerIds: [],
     ...overrides,
   };
+}
+
+export const ESS_GROUP_ID = "asg-bp1a2b3c4d5e6f7g8h9i";
+/** Ten instances of capacity: the ESS happy path's 20 % unavailable and 20 % surge are 2 instances each. */
+export const ESS_GROUP_SIZE = 10;
+
+/** The happy-path AlicloudInstanceRefresh: every policy passes with default config, even in production. */
+export function essProps(): Record<string, unknown> {
+  return {
+    scalingGroupId: ESS_GROUP_ID,
+    minHealthyPercentage: 80,
+    maxHealthyPercentage: 120,
+    desiredConfiguration: { imageId: "m-bp1abcdefgh" },
+    skipMatching: true,
+    checkpoints: [{ percentage: 20 }, { percentage: 100 }],
+    checkpointPauseTime: 60,
+  };
+}
+
+/** The same settings as a bridged alicloud.ess.InstanceRefresh. */
+export function bridgedEssProps(): Record<string, unknown> {
+  return {
+    scalingGroupId: ESS_GROUP_ID,
+    minHealthyPercentage: 80,
+    maxHealthyPercentage: 120,
+    desiredConfigurationImageId: "m-bp1abcdefgh",
+    skipMatching: true,
+    checkpoints: [{ percentage: 20 }, { percentage: 100 }],
+    checkpointPauseTime: 60,
+  };
+}
+
+/** An alicloud.ess.ScalingGroup as the bridged provider reports it. */
+export function essScalingGroupProps(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { id: ESS_GROUP_ID, scalingGroupName: "web", minSize: 1, maxSize: 20, desiredCapacity: ESS_GROUP_SIZE, ...overrides };
 }
 
 /**
@@ -153,6 +189,21 @@ export function refresh(name: string, props: Record<string, unknown> = happyProp
 /** A bridged StartInstanceRefresh for a fake stack. */
 export function bridged(name: string, props: Record<string, unknown> = bridgedProps(), dependsOn?: Record<string, string[]>): FakeResource {
   return { type: BRIDGED_REFRESH_TYPE, name, props, dependsOn };
+}
+
+/** An AlicloudInstanceRefresh for a fake stack. */
+export function essRefresh(name: string, props: Record<string, unknown> = essProps(), dependsOn?: Record<string, string[]>): FakeResource {
+  return { type: ALICLOUD_INSTANCE_REFRESH_TYPE, name, props, dependsOn };
+}
+
+/** A bridged alicloud.ess.InstanceRefresh for a fake stack. */
+export function bridgedEss(name: string, props: Record<string, unknown> = bridgedEssProps(), dependsOn?: Record<string, string[]>): FakeResource {
+  return { type: BRIDGED_ESS_INSTANCE_REFRESH_TYPE, name, props, dependsOn };
+}
+
+/** An alicloud.ess.ScalingGroup for a fake stack. */
+export function essScalingGroup(name: string, overrides: Record<string, unknown> = {}): FakeResource {
+  return { type: BRIDGED_ESS_SCALING_GROUP_TYPE, name, props: essScalingGroupProps(overrides) };
 }
 
 /** A bridged scaling group for a fake stack. */

@@ -21,12 +21,24 @@ const EXPECTED: Record<string, { level: EnforcementLevel; kind: "resource" | "st
   "instance-refresh-target-health": { level: "advisory", kind: "stack", config: "targetHealth" },
   "instance-refresh-production-pause": { level: "advisory", kind: "resource", config: "productionPause" },
   "instance-refresh-production-rollback": { level: "advisory", kind: "resource", config: "productionRollback" },
+  "instance-refresh-min-healthy": { level: "mandatory", kind: "resource", config: "minHealthy" },
+  "instance-refresh-max-healthy": { level: "mandatory", kind: "resource", config: "maxHealthy" },
+  "instance-refresh-skip-matching": { level: "advisory", kind: "resource", config: "skipMatching" },
+  "instance-refresh-production-checkpoint": { level: "advisory", kind: "resource", config: "productionCheckpoint" },
+  "instance-refresh-rollout-limits": { level: "mandatory", kind: "stack", config: "rolloutLimits" },
   "instance-refresh-one-per-group": { level: "mandatory", kind: "stack", config: "onePerGroup" },
   "instance-refresh-shared-config": { level: "advisory", kind: "stack", config: "sharedConfig" },
 };
 
-/** Per-policy fields without a schema default: the optional cost cap, and the pattern inherited from the shared config. */
-const NO_DEFAULT = new Set(["maxSurge.maxSurge", "productionPause.productionStackPattern", "productionRollback.productionStackPattern"]);
+/** Optional limits: no schema default and no entry in CONFIG_DEFAULTS (unset: not checked). */
+const OPTIONAL_LIMITS = new Set(["maxSurge.maxSurge", "maxHealthy.maxHealthyPercentage", "rolloutLimits.maxUnavailable", "rolloutLimits.maxSurge"]);
+/** Per-policy fields without a schema default: the optional limits, and the pattern inherited from the shared config. */
+const NO_DEFAULT = new Set([
+  ...OPTIONAL_LIMITS,
+  "productionPause.productionStackPattern",
+  "productionRollback.productionStackPattern",
+  "productionCheckpoint.productionStackPattern",
+]);
 
 describe("the policy list", () => {
   it("is the pack instance-refresh-safety", () => {
@@ -44,7 +56,7 @@ describe("the policy list", () => {
     }
   });
 
-  it("documents a default for every config field but the cost cap and the inherited pattern, equal to CONFIG_DEFAULTS", () => {
+  it("documents a default for every config field but the optional limits and the inherited pattern, equal to CONFIG_DEFAULTS", () => {
     for (const [key, schema] of Object.entries(CONFIG_SCHEMAS)) {
       const defaults = CONFIG_DEFAULTS[key as keyof typeof CONFIG_DEFAULTS] as Record<string, unknown>;
       const fields = Object.entries(schema.properties as Record<string, { default?: unknown; description?: string }>);
@@ -53,13 +65,14 @@ describe("the policy list", () => {
         if (NO_DEFAULT.has(`${key}.${field}`)) expect(property.default, `${key}.${field}`).toBeUndefined();
         else expect(defaults[field], `${key}.${field}`).toEqual(property.default);
       }
-      expect(Object.keys(defaults).sort(), key).toEqual(fields.map(([f]) => f).filter((f) => f !== "maxSurge").sort());
+      expect(Object.keys(defaults).sort(), key).toEqual(fields.map(([f]) => f).filter((f) => !OPTIONAL_LIMITS.has(`${key}.${f}`)).sort());
     }
   });
 
   it("takes the inherited pattern's fallback default from the shared config's default", () => {
     expect(CONFIG_DEFAULTS.productionPause.productionStackPattern).toBe(CONFIG_SCHEMAS.sharedConfig.properties.productionStackPattern.default);
     expect(CONFIG_DEFAULTS.productionRollback.productionStackPattern).toBe(CONFIG_SCHEMAS.sharedConfig.properties.productionStackPattern.default);
+    expect(CONFIG_DEFAULTS.productionCheckpoint.productionStackPattern).toBe(CONFIG_SCHEMAS.sharedConfig.properties.productionStackPattern.default);
   });
 
   it("rejects duplicate, reserved and non-kebab-case names", () => {
@@ -97,6 +110,7 @@ describe("--policy-pack-config files", () => {
     expect(config["instance-refresh-production-pause"]).not.toHaveProperty("productionStackPattern");
     expect(config["instance-refresh-production-rollback"]).not.toHaveProperty("productionTags");
     expect(config["instance-refresh-production-rollback"]).not.toHaveProperty("productionStackPattern");
+    expect(config["instance-refresh-production-checkpoint"]).toBe("mandatory");
   });
 });
 

@@ -97,7 +97,7 @@ describe("through @pulumi/policy's analyzer service", () => {
         policy: "instance-refresh-valid-settings",
         level: MANDATORY,
         message:
-          "Rejects instance refresh settings that the InstanceRefresh provider (and the API) would reject.\n" +
+          "Rejects instance refresh settings that the InstanceRefresh providers (and the APIs) would reject.\n" +
           'InstanceRefresh "web-refresh": refreshSettings.rollingUpdateSettings.batchNumber must be an integer from 1 to 2000; got 0',
         urn: "", // the engine attaches resource-policy diagnostics to the analyzed resource
       },
