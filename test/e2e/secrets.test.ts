@@ -1,6 +1,7 @@
 /**
- * Where cloud credentials end up, with the real Pulumi CLI on the emulator: from the environment,
- * nowhere at all; from stack config, only where the engine keeps config secrets (encrypted).
+ * Where cloud credentials end up, with the real Pulumi CLI on the emulator, for both clouds' resources
+ * in one stack: from the environment, nowhere at all; from stack config, only where the engine keeps
+ * config secrets (encrypted).
  * provider/README.md ("Credentials: where they end up") states exactly what this checks.
  */
 import * as fs from "node:fs";
@@ -8,22 +9,31 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { RunningEmulator } from "../../emulator";
 import { expectOk, requirePulumiCli } from "../helpers/pulumi";
-import { createStack, emulatorConfig, REGION, startTestEmulator, TEST_POLL_INTERVAL_MS, type TestStack } from "../helpers/scenario";
+import { createStack, emulatorConfig, ESS_REGION, REGION, startTestEmulator, TEST_POLL_INTERVAL_MS, type TestStack } from "../helpers/scenario";
 
 /** Credentials no other test uses, so any occurrence of the key is this test's. */
 const SECRET_ID = "AKIDSECRETSTEST00000000000000000000";
 const SECRET_KEY = "k3yThatMustNeverBeWrittenAnywhere9";
+/** The Alibaba Cloud pair, likewise. */
+const ACCESS_KEY_ID = "LTAI5tSECRETSTEST0000000";
+const ACCESS_KEY_SECRET = "aL1babaSecretNeverWrittenAnywhere";
 /** Time limit of one test: a verbose `up` and a destroy. */
 const TEST_TIMEOUT_MS = 120_000;
 
 const PROGRAM = `"use strict";
 const pulumi = require("@pulumi/pulumi");
-const { InstanceRefresh } = require("pulumi-instance-refresh");
+const { AlicloudInstanceRefresh, InstanceRefresh } = require("pulumi-instance-refresh");
+const config = new pulumi.Config();
 const r = new InstanceRefresh("rollout", {
-  autoScalingGroupId: new pulumi.Config().require("groupId"),
+  autoScalingGroupId: config.require("groupId"),
   refreshSettings: { rollingUpdateSettings: { batchNumber: 2 } },
 });
+const ess = new AlicloudInstanceRefresh("ess-rollout", {
+  scalingGroupId: config.require("scalingGroupId"),
+  desiredConfiguration: { imageId: "m-image0000000000000002" },
+});
 exports.status = r.status;
+exports.essStatus = ess.status;
 `;
 
 let emu: RunningEmulator;
@@ -31,8 +41,13 @@ const stacks: TestStack[] = [];
 
 beforeAll(async () => {
   requirePulumiCli();
-  emu = await startTestEmulator({ name: "secrets", credentials: [{ secretId: SECRET_ID, secretKey: SECRET_KEY }] });
+  emu = await startTestEmulator({
+    name: "secrets",
+    credentials: [{ secretId: SECRET_ID, secretKey: SECRET_KEY }],
+    essCredentials: [{ accessKeyId: ACCESS_KEY_ID, accessKeySecret: ACCESS_KEY_SECRET }],
+  });
   await emu.admin.setPace({ mode: "immediate" });
+  await emu.admin.ess.setPace({ mode: "immediate" });
 });
 afterAll(async () => {
   for (const s of stacks) s.remove();
@@ -53,47 +68,73 @@ function filesContaining(dir: string, needle: string): string[] {
 describe("credentials", () => {
   test("from the environment leave no trace: not in state, the backend, the output nor the verbose log", { timeout: TEST_TIMEOUT_MS }, async () => {
     const { groupId } = await emu.admin.seedGroup({ instanceCount: 2 });
-    const config = emulatorConfig(emu, { groupId });
+    const { groupId: scalingGroupId } = await emu.admin.ess.seedGroup({ instanceCount: 2 });
+    const config = emulatorConfig(emu, { groupId, scalingGroupId });
     const stack = await createStack({
       prefix: "secrets-env",
       program: PROGRAM,
       config: { plain: config.plain },
-      env: { TENCENTCLOUD_SECRET_ID: SECRET_ID, TENCENTCLOUD_SECRET_KEY: SECRET_KEY },
+      env: {
+        TENCENTCLOUD_SECRET_ID: SECRET_ID,
+        TENCENTCLOUD_SECRET_KEY: SECRET_KEY,
+        ALIBABA_CLOUD_ACCESS_KEY_ID: ACCESS_KEY_ID,
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: ACCESS_KEY_SECRET,
+      },
     });
     stacks.push(stack);
     const up = expectOk(await stack.run(["up", "--yes", "--skip-preview", "-v=9", "--logtostderr"]));
-    expect(up.output).toContain("SUCCESSFUL"); // it did talk to the API with them
+    expect(up.output).toContain("SUCCESSFUL"); // it did talk to both APIs with them
+    expect(up.output).toContain("Successful — 2/2 refreshed (100%)");
     // Progress lines are attached to the resource (engine Log with its URN), not to the stack.
     expect(up.stdout).toMatch(/pulumi-nodejs:dynamic\/tencentcloud:InstanceRefresh \(rollout\):\n\s+asg-\w+ asr-\w+: started \(StartInstanceRefresh/);
-    expect(up.output).not.toContain(SECRET_KEY);
-    expect(await stack.exportText(true)).not.toContain(SECRET_KEY);
-    expect(filesContaining(stack.work.dir, SECRET_KEY)).toEqual([]); // backend, PULUMI_HOME, project
+    for (const secret of [SECRET_KEY, ACCESS_KEY_SECRET]) {
+      expect(up.output).not.toContain(secret);
+      expect(await stack.exportText(true)).not.toContain(secret);
+      expect(filesContaining(stack.work.dir, secret)).toEqual([]); // backend, PULUMI_HOME, project
+    }
     expectOk(await stack.run(["destroy", "--yes", "--skip-preview"]));
   });
 
   test("from stack config are kept by the engine, encrypted only: never in plain text in state or the verbose log", { timeout: TEST_TIMEOUT_MS }, async () => {
     const { groupId } = await emu.admin.seedGroup({ instanceCount: 2 });
+    const { groupId: scalingGroupId } = await emu.admin.ess.seedGroup({ instanceCount: 2 });
     const stack = await createStack({
       prefix: "secrets-config",
       program: PROGRAM,
       config: {
-        plain: { "instanceRefresh:endpoint": emu.url, "instanceRefresh:pollIntervalMs": TEST_POLL_INTERVAL_MS, "tencentcloud:region": REGION, groupId },
-        secret: { "tencentcloud:secretId": SECRET_ID, "tencentcloud:secretKey": SECRET_KEY },
+        plain: {
+          "instanceRefresh:endpoint": emu.url,
+          "instanceRefresh:alicloudEndpoint": emu.url,
+          "instanceRefresh:pollIntervalMs": TEST_POLL_INTERVAL_MS,
+          "tencentcloud:region": REGION,
+          "alicloud:region": ESS_REGION,
+          groupId,
+          scalingGroupId,
+        },
+        secret: { "tencentcloud:secretId": SECRET_ID, "tencentcloud:secretKey": SECRET_KEY, "alicloud:accessKey": ACCESS_KEY_ID, "alicloud:secretKey": ACCESS_KEY_SECRET },
       },
+      // Not the emulator's default pair from the environment: only the config's may work.
+      env: { ALIBABA_CLOUD_ACCESS_KEY_ID: "", ALIBABA_CLOUD_ACCESS_KEY_SECRET: "" },
     });
     stacks.push(stack);
     const up = expectOk(await stack.run(["up", "--yes", "--skip-preview", "-v=9", "--logtostderr"]));
     expect(up.output).toContain("SUCCESSFUL");
+    expect(up.output).toContain("Successful — 2/2 refreshed (100%)");
     expect(up.output).not.toContain(SECRET_KEY);
+    expect(up.output).not.toContain(ACCESS_KEY_SECRET);
     expect(up.output).toContain("tencentcloud:secretKey:{[secret]}"); // the engine masks it in the Configure log line
+    expect(up.output).toContain("alicloud:secretKey:{[secret]}");
     const state = await stack.exportText();
     expect(state).not.toContain(SECRET_KEY);
+    expect(state).not.toContain(ACCESS_KEY_SECRET);
     // The engine records the stack config as the default pulumi-nodejs provider's inputs, the secret encrypted.
     expect(state).toMatch(/"tencentcloud:secretKey": \{\s*"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",\s*"ciphertext": "v1:/);
     expect(await stack.exportText(true)).toContain(SECRET_KEY); // --show-secrets decrypts it, as documented
     // Only the engine's encrypted copies hold it: nothing in the backend or home in plain text.
-    expect(filesContaining(stack.work.backendDir, SECRET_KEY)).toEqual([]);
-    expect(filesContaining(stack.work.homeDir, SECRET_KEY)).toEqual([]);
+    for (const secret of [SECRET_KEY, ACCESS_KEY_SECRET]) {
+      expect(filesContaining(stack.work.backendDir, secret)).toEqual([]);
+      expect(filesContaining(stack.work.homeDir, secret)).toEqual([]);
+    }
     expectOk(await stack.run(["destroy", "--yes", "--skip-preview"]));
   });
 });
