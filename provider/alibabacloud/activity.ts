@@ -94,15 +94,17 @@ export function viewOf(task: EssTask): ActivityView {
 
 /**
  * One line of progress: percent refreshed and the checkpoint.
- * @example progressLine(task) // "asg-… ir-…: CheckpointPause — 5/10 refreshed (50%), checkpoint 1/1 at 50%"
+ * @example progressLine(task) // "asg-… ir-…: CheckpointPause — 5/10 refreshed (50%), checkpoint 1/2 at 50%"
  */
 export function progressLine(task: EssTask): string {
   const total = task.TotalNeedUpdateCapacity ?? 0;
   const finished = task.FinishedUpdateCapacity ?? 0;
   const percent = total > 0 ? Math.floor((finished * 100) / total) : 0;
   const gates = gatesOf(task);
-  const reached = gatesReached(task);
-  const checkpoint = gates.length > 0 ? `, checkpoint ${reached}/${gates.length}${reached > 0 ? ` at ${gates[reached - 1]}%` : ""}` : "";
+  // Every checkpoint, the final 100 % included, as StartInstanceRefresh took them.
+  const all = [...gates, CHECKPOINT_PERCENTAGE.max];
+  const reached = all.filter((p) => total > 0 && finished >= capacityAt(total, p)).length;
+  const checkpoint = gates.length > 0 ? `, checkpoint ${reached}/${all.length}${reached > 0 ? ` at ${all[reached - 1]}%` : ""}` : "";
   const detail = task.Detail ? ` — ${task.Detail}` : "";
   return `${task.ScalingGroupId} ${task.InstanceRefreshTaskId}: ${task.Status} — ${finished}/${total} refreshed (${percent}%)${checkpoint}${detail}`;
 }

@@ -100,7 +100,7 @@ describe.concurrent("AlicloudInstanceRefresh with the real Pulumi CLI", () => {
     async (ctx) => {
       const { stack, okCalls } = await scenario(ctx, "canary", { config: { checkpoints: "[50,100]" } });
       const first = await stack.up();
-      expect(first.stdout).toMatch(/CheckpointPause — 2\/4 refreshed \(50%\), checkpoint 1\/1 at 50%/);
+      expect(first.stdout).toMatch(/CheckpointPause — 2\/4 refreshed \(50%\), checkpoint 1\/2 at 50%/);
       expect(await stack.outputs()).toMatchObject({ status: "CheckpointPause", currentCheckpoint: 1 });
       await stack.config({ approvedCheckpoints: 1 });
       const preview = await stack.must(["preview", "--diff"]);
