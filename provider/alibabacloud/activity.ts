@@ -174,8 +174,8 @@ export function matchesInputs(task: EssTask, inputs: NormalizedAlicloudInputs): 
 }
 
 /** Outputs for the inputs and the described task. */
-export function toOutputs(inputs: NormalizedAlicloudInputs, task: EssTask, _extras: OutputExtras = {}): AlicloudInstanceRefreshOutputs {
-  // A rollback is the task's own status (RollbackInProgress, …): nothing to add beside it.
+export function toOutputs(inputs: NormalizedAlicloudInputs, task: EssTask, extras: OutputExtras = {}): AlicloudInstanceRefreshOutputs {
+  // A rollback is the task's own status (RollbackInProgress, …): only the gate's decisions go beside it.
   const total = task.TotalNeedUpdateCapacity ?? 0;
   const finished = task.FinishedUpdateCapacity ?? 0;
   return withoutUndefined({
@@ -190,5 +190,6 @@ export function toOutputs(inputs: NormalizedAlicloudInputs, task: EssTask, _extr
     checkpointCount: gatesOf(task).length,
     startTime: task.StartTime ?? undefined,
     endTime: task.EndTime ?? undefined,
+    gateDecisions: extras.gateDecisions?.length ? [...extras.gateDecisions] : undefined,
   });
 }

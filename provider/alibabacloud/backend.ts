@@ -92,6 +92,8 @@ export function createAlicloudBackend(options: AlicloudBackendOptions): Alicloud
     words: ALICLOUD_WORDS,
     poller,
     idempotentStart: true,
+    // A CheckpointPause ends by itself after CheckpointPauseTime.
+    gateEndsByItself: true,
     view: viewOf,
     progressLine,
 
@@ -103,6 +105,8 @@ export function createAlicloudBackend(options: AlicloudBackendOptions): Alicloud
         wait: inputs.wait,
         adoptActivityId: inputs.adoptTaskId,
         rollback: inputs.rollback === true,
+        gate: inputs.gate,
+        gated: inputs.gate !== undefined,
       };
     },
 

@@ -23,7 +23,7 @@ export const REPLACE_KEYS = [
   "adoptTaskId",
 ] as const;
 /** Inputs changed in place: pause, resume, approve, wait, roll back. */
-export const UPDATE_KEYS = ["paused", "approvedCheckpoints", "wait", "rollback"] as const;
+export const UPDATE_KEYS = ["paused", "approvedCheckpoints", "wait", "rollback", "gate"] as const;
 
 /** ESS's inputs as check and diff see them. */
 export const ALICLOUD_INPUTS: InputSchema<NormalizedAlicloudInputs> = {

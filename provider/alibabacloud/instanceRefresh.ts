@@ -6,6 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { DesiredConfiguration, NormalizedAlicloudInputs, WaitUntil } from "./settings";
 import type { TaskStatus } from "./types";
+import type { GateDecision } from "../core/gate";
+import type { GateArgs } from "../core/gateArgs";
 
 /** The resource's type token: `pulumi-nodejs:dynamic/alicloud:InstanceRefresh` (defined in `tokens.ts`). */
 export { ALICLOUD_INSTANCE_REFRESH_TYPE } from "./tokens";
@@ -86,6 +88,13 @@ export interface AlicloudInstanceRefreshArgs {
   adoptTaskId?: pulumi.Input<string>;
   /** Roll the refresh back (RollbackInstanceRefresh, once). @default false */
   rollback?: pulumi.Input<boolean>;
+  /**
+   * A health gate at every checkpoint pause: `pulumi up` probes `gate.http.url` for `soakSeconds`
+   * (keep it shorter than `checkpointPauseTime`); healthy → it resumes at once, unhealthy → `onFailure`
+   * and `up` fails with the evidence. Pass probe headers as secrets.
+   * @example gate: { http: { url: "https://web.example.com/healthz" }, soakSeconds: 120, onFailure: "rollback" }
+   */
+  gate?: pulumi.Input<GateArgs>;
 }
 
 /**
@@ -127,6 +136,8 @@ export class AlicloudInstanceRefresh extends pulumi.dynamic.Resource {
   declare readonly checkpointCount: pulumi.Output<number>;
   declare readonly startTime: pulumi.Output<string | undefined>;
   declare readonly endTime: pulumi.Output<string | undefined>;
+  /** The health gate's decisions of the last operation that soaked a gate. */
+  declare readonly gateDecisions: pulumi.Output<GateDecision[] | undefined>;
 
   constructor(name: string, args: AlicloudInstanceRefreshArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -144,6 +155,7 @@ export class AlicloudInstanceRefresh extends pulumi.dynamic.Resource {
         checkpointCount: undefined,
         startTime: undefined,
         endTime: undefined,
+        gateDecisions: undefined,
       },
       opts,
       ALICLOUD_INSTANCE_REFRESH_MODULE,

@@ -3,6 +3,7 @@
  * by the provider's `check` (so `pulumi preview` rejects bad input before any API call) and the
  * policy pack. Pure functions over plain values: no Pulumi, no SDK, no I/O.
  */
+import { normalizeGate, validateGate, type GateSettings, type NormalizedGate } from "../core/gateSettings";
 import type { PortViolation } from "../core/port";
 
 /** How long create and update wait: not at all, or until the task pauses or ends. @default "settled" */
@@ -62,6 +63,7 @@ export const PROPERTY = {
   region: "region",
   adoptTaskId: "adoptTaskId",
   rollback: "rollback",
+  gate: "gate",
 } as const;
 
 /** A container of an ECI scaling group, matched by name. */
@@ -108,6 +110,8 @@ export interface AlicloudInstanceRefreshInputs {
   region?: string;
   adoptTaskId?: string;
   rollback?: boolean;
+  /** A health gate at every checkpoint pause (see `core/gateSettings.ts`). */
+  gate?: GateSettings;
 }
 
 /** Inputs with every default filled in, so that equal intents compare equal. */
@@ -127,6 +131,7 @@ export interface NormalizedAlicloudInputs {
   adoptTaskId?: string;
   /** Present (true) only when a rollback is asked for. */
   rollback?: true;
+  gate?: NormalizedGate;
 }
 
 type Check = (value: unknown) => string | undefined;
@@ -218,6 +223,7 @@ export function validateAlicloudInputs(inputs: unknown, options: { isUnknown?: (
   check(root.region, PROPERTY.region, matches(REGION_PATTERN, "cn-hangzhou"));
   check(root.adoptTaskId, PROPERTY.adoptTaskId, matches(TASK_ID_PATTERN, "ir-bp1a2b3c4d5e"));
   check(root.rollback, PROPERTY.rollback, isBoolean);
+  violations.push(...validateGate(root.gate, PROPERTY.gate, isUnknown));
 
   let previous = 0;
   list(root.checkpoints, PROPERTY.checkpoints, (item, path) => {
@@ -298,5 +304,6 @@ export function normalizeAlicloudInputs(inputs: AlicloudInstanceRefreshInputs): 
     ...(inputs.region === undefined ? {} : { region: inputs.region }),
     ...(inputs.adoptTaskId === undefined ? {} : { adoptTaskId: inputs.adoptTaskId }),
     ...(inputs.rollback ? { rollback: true as const } : {}),
+    ...(inputs.gate === undefined ? {} : { gate: normalizeGate(inputs.gate) }),
   };
 }

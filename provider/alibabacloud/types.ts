@@ -2,6 +2,7 @@
  * ESS tasks as DescribeInstanceRefreshes returns them, and the outputs of the Alibaba Cloud
  * InstanceRefresh resource.
  */
+import type { GateDecision } from "../core/gate";
 import type { NormalizedAlicloudInputs } from "./settings";
 
 /** Statuses of an instance-refresh task. */
@@ -63,4 +64,6 @@ export interface AlicloudInstanceRefreshOutputs extends NormalizedAlicloudInputs
   checkpointCount: number;
   startTime?: string;
   endTime?: string;
+  /** The health gate's decisions (per checkpoint: probed from/to, samples, verdict, evidence). */
+  gateDecisions?: GateDecision[];
 }

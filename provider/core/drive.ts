@@ -24,9 +24,9 @@ export async function rollbackExtras<N, I, O extends object>(ctx: FlowContext<N,
 }
 
 /** Outputs for the activity; throws {@link InstanceRefreshFailure} when it failed, was cancelled or paused on a failure. */
-async function outcome<N, I, O extends object>(ctx: FlowContext<N, I, O>, inputs: I, tracked: Tracked<N>): Promise<FlowResult<O>> {
+export async function outcome<N, I, O extends object>(ctx: FlowContext<N, I, O>, inputs: I, tracked: Tracked<N>, more: OutputExtras = {}): Promise<FlowResult<O>> {
   const { view } = tracked;
-  const extras = await rollbackExtras(ctx, inputs, tracked);
+  const extras = { ...(await rollbackExtras(ctx, inputs, tracked)), ...more };
   if (!FAILURE_PHASES.has(view.phase)) return { id: view.id, outs: ctx.backend.outputs(inputs, tracked.record, extras) };
   throw failureOf(ctx, inputs, tracked, "Instance refresh", ctx.backend.failureHint(view, inputs, extras.rollbackActivityId), extras);
 }
@@ -85,6 +85,6 @@ export async function driveActivity<N, I, O extends object>(
  * acted on it: recorded as they are, never a failure of this `up` (its failure, if any, was
  * reported when it happened).
  */
-export async function settledOutcome<N, I, O extends object>(ctx: FlowContext<N, I, O>, inputs: I, tracked: Tracked<N>): Promise<FlowResult<O>> {
-  return { id: tracked.view.id, outs: ctx.backend.outputs(inputs, tracked.record, await rollbackExtras(ctx, inputs, tracked)) };
+export async function settledOutcome<N, I, O extends object>(ctx: FlowContext<N, I, O>, inputs: I, tracked: Tracked<N>, more: OutputExtras = {}): Promise<FlowResult<O>> {
+  return { id: tracked.view.id, outs: ctx.backend.outputs(inputs, tracked.record, { ...(await rollbackExtras(ctx, inputs, tracked)), ...more }) };
 }

@@ -11,6 +11,7 @@ import { PROVIDER_KEY, checkWith, pickInputs, tryNormalizeWith, type DiffOutcome
 import type { FlowContext } from "./context";
 import { engineLogger } from "./engineLog";
 import { InstanceRefreshFailure, InstanceRefreshRejected } from "./errors";
+import { mergeDecisions } from "./gate";
 import { engineCancelSignal } from "./hostHooks";
 import { createFlow, readFlow, updateFlow } from "./lifecycle";
 import { guardAgainstOrphaning } from "./orphanGuard";
@@ -190,13 +191,24 @@ export function createDynamicProvider<N, I, O extends object, C extends BaseConf
       const result = await guard(() => readFlow(contextFor(spec.regionOf(inputs)), id, inputs));
       // An empty id tells the engine the resource is gone.
       if (!result) return { id: "", props: {} };
-      return { id, props: { ...result.outs, paused: result.paused }, inputs: { ...inputs, paused: result.paused } };
+      const gateDecisions = mergeDecisions(props?.gateDecisions, undefined);
+      return { id, props: { ...result.outs, paused: result.paused, ...(gateDecisions ? { gateDecisions } : {}) }, inputs: { ...inputs, paused: result.paused } };
     },
 
-    async update(id: string, _olds: Record<string, unknown>, news: Record<string, unknown>) {
+    async update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
       const inputs = inputsOf(news, "update");
-      const { outs } = await guard(() => updateFlow(contextFor(spec.regionOf(inputs)), id, inputs), news);
-      return { outs };
+      // The health gate's earlier decisions stay in the outputs beside this update's.
+      const withDecisions = (fresh: unknown) => {
+        const gateDecisions = mergeDecisions(olds.gateDecisions, fresh);
+        return gateDecisions ? { gateDecisions } : {};
+      };
+      try {
+        const { outs } = await guard(() => updateFlow(contextFor(spec.regionOf(inputs)), id, inputs), news);
+        return { outs: { ...outs, ...withDecisions((outs as Record<string, unknown>).gateDecisions) } };
+      } catch (error) {
+        if (error instanceof InstanceRefreshFailure) throw error.withProperties(withDecisions(error.properties.gateDecisions));
+        throw error;
+      }
     },
 
     async delete(id: string, props: Record<string, unknown>) {

@@ -4,7 +4,8 @@
  * outcome. The provider object of each cloud only resolves inputs and configuration and calls these.
  */
 import { describeActivity, unlessTransient, type FlowContext, type FlowResult, type Tracked } from "./context";
-import { driveActivity, rollbackExtras, settledOutcome } from "./drive";
+import { rollbackExtras, settledOutcome } from "./drive";
+import { driveGated } from "./gated";
 import { InstanceRefreshRejected } from "./errors";
 import { ACTIVE_PHASES, TERMINAL_PHASES, convergeStep, isSettled } from "./model";
 import { mutate } from "./mutate";
@@ -79,7 +80,7 @@ export async function createFlow<N, I, O extends object>(ctx: FlowContext<N, I, 
     view: backend.view(backend.placeholder(inputs, activityId)),
   };
   ctx.log(`${groupId} ${activityId}: started (${words.actions.start}, ${started.view.steps} ${words.steps})`);
-  return driveActivity(ctx, inputs, started, { kind: "none" });
+  return driveGated(ctx, inputs, started, { kind: "none" });
 }
 
 /**
@@ -101,7 +102,7 @@ async function takeBack<N, I, O extends object>(ctx: FlowContext<N, I, O>, input
   if (id === inFlight.view.id) {
     ctx.log(`${inFlight.view.groupId} ${id}: taken back — an earlier \`pulumi up\` of this resource started it (the same client token), status ${tracked.view.status}`);
   }
-  return driveActivity(ctx, inputs, tracked, convergeStep(tracked.view, backend.intent(inputs), backend.words));
+  return driveGated(ctx, inputs, tracked, convergeStep(tracked.view, backend.intent(inputs), backend.words));
 }
 
 /** Takes over an existing activity on purpose (`adoptActivityId`), then converges (or rolls back) and waits. */
@@ -121,7 +122,7 @@ async function adopt<N, I, O extends object>(ctx: FlowContext<N, I, O>, inputs: 
   ctx.log(`${intent.groupId} ${activityId}: adopted (${words.adoptProperty}), status ${tracked.view.status}`);
   if (intent.rollback) return rollbackFlow(ctx, inputs, tracked);
   if (TERMINAL_PHASES.has(tracked.view.phase)) return settledOutcome(ctx, inputs, tracked);
-  return driveActivity(ctx, inputs, tracked, convergeStep(tracked.view, intent, words));
+  return driveGated(ctx, inputs, tracked, convergeStep(tracked.view, intent, words));
 }
 
 /**
@@ -165,9 +166,11 @@ export async function updateFlow<N, I, O extends object>(ctx: FlowContext<N, I, 
     return settledOutcome(ctx, inputs, tracked);
   }
   const step = convergeStep(tracked.view, intent, ctx.backend.words);
+  // At a gate with a health gate: soak it (the gate, not an approval, decides).
+  const gateToSoak = intent.gate !== undefined && tracked.view.phase === "gate" && !intent.paused;
   // Paused as desired (a failed pause kept with paused: true, a gate not approved yet): nothing to send, nothing to wait for.
-  if (step.kind === "none" && isSettled(tracked.view, intent)) return settledOutcome(ctx, inputs, tracked);
-  return driveActivity(ctx, inputs, tracked, step);
+  if (step.kind === "none" && !gateToSoak && isSettled(tracked.view, intent)) return settledOutcome(ctx, inputs, tracked);
+  return driveGated(ctx, inputs, tracked, step);
 }
 
 /** read: the live activity as outputs, and whether it is paused (an out-of-band pause or resume shows as a change of `paused`). */

@@ -95,6 +95,8 @@ export interface Desired {
   readonly paused: boolean;
   /** Gates after steps 1..approvedSteps may be passed. */
   readonly approvedSteps: number;
+  /** True when a measured health gate decides at every gate (`gate.ts`): approvals alone then open none. */
+  readonly gated?: boolean;
 }
 
 /** Words of a cloud that the decisions put in their reasons. */
@@ -112,7 +114,7 @@ export type Step = { kind: "none" } | { kind: "pause" } | { kind: "resume"; reas
 
 /** True when the activity waits at a gate that the desired state opens. */
 export function isApprovedGate(view: Pick<ActivityView, "phase" | "step">, desired: Desired): boolean {
-  return view.phase === "gate" && !desired.paused && desired.approvedSteps >= view.step;
+  return view.phase === "gate" && !desired.paused && !desired.gated && desired.approvedSteps >= view.step;
 }
 
 /**

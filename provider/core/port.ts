@@ -3,6 +3,8 @@
  * instance-refresh API. A cloud implements it once (see docs/adding-a-cloud.md); the flows, waits,
  * retries of mutations, outage handling and messages are the core's.
  */
+import type { NormalizedGate } from "./gateSettings";
+import type { GateDecision } from "./gate";
 import type { ActivityView, DecisionWords, Desired } from "./model";
 import type { SharedPoller } from "./poller";
 
@@ -42,6 +44,8 @@ export interface Intent extends Desired {
   readonly adoptActivityId?: string;
   /** Roll the refresh back (explicit rollback). */
   readonly rollback: boolean;
+  /** The health gate at every automatic pause, when the inputs have one. */
+  readonly gate?: NormalizedGate;
   /** The resume mode to name in messages (`RETRY`); undefined for a cloud whose resume has none. */
   readonly resumeMode?: string;
 }
@@ -71,6 +75,8 @@ export interface OutputExtras {
   readonly rollback?: ActivityView;
   /** Its id, when only the id is known. */
   readonly rollbackActivityId?: string;
+  /** The health gate's decisions of this operation. */
+  readonly gateDecisions?: readonly GateDecision[];
 }
 
 /** One input violation: the property path and why. */
@@ -94,6 +100,8 @@ export interface RefreshBackend<N, I, O extends object> {
    * so create takes it back instead of refusing it.
    */
   readonly idempotentStart: boolean;
+  /** True when the cloud ends a gate by itself after a while (a timed checkpoint pause): a failed health gate then pauses the activity to hold it. */
+  readonly gateEndsByItself: boolean;
   /** The core's view of a record. */
   view(record: N): ActivityView;
   /** What the core reads of the inputs. */

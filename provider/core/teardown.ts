@@ -42,7 +42,7 @@ export async function deleteFlow<N, I, O extends object>(ctx: FlowContext<N, I, 
  * Cancels one activity. `known` is the activity when it was just described (null when the API
  * did not know it), undefined to describe it here.
  */
-async function cancelActivity<N, I, O extends object>(
+export async function cancelActivity<N, I, O extends object>(
   ctx: FlowContext<N, I, O>,
   id: string,
   target: DeleteTarget,

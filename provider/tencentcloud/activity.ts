@@ -169,5 +169,6 @@ export function toOutputs(inputs: NormalizedInputs, activity: RefreshActivity, e
     endTime: activity.EndTime ?? undefined,
     rollbackActivityId: extras.rollbackActivityId ?? extras.rollback?.id,
     rollbackStatus: extras.rollback?.status as ActivityStatus | undefined,
+    gateDecisions: extras.gateDecisions?.length ? [...extras.gateDecisions] : undefined,
   });
 }

@@ -75,6 +75,8 @@ export function createTencentBackend(options: TencentBackendOptions): TencentBac
     poller,
     // StartInstanceRefresh has no client token: a refresh in flight is never provably this resource's.
     idempotentStart: false,
+    // AUTO_PAUSE waits for a resume: a failed health gate leaves it there.
+    gateEndsByItself: false,
     view: viewOf,
     // Cancel is refused while a batch runs: pause, let the batch end, then cancel.
     cancelPlan: () => "pauseFirst",
@@ -93,6 +95,8 @@ export function createTencentBackend(options: TencentBackendOptions): TencentBac
         wait: inputs.wait,
         adoptActivityId: inputs.adoptActivityId,
         rollback: inputs.rollback === true,
+        gate: inputs.gate,
+        gated: inputs.gate !== undefined,
       };
     },
 

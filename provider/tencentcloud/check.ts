@@ -13,7 +13,7 @@ export { PROVIDER_KEY, UNKNOWN_VALUE } from "../core/check";
 /** Inputs whose change starts a new refresh (replace, delete before create: one refresh per group). */
 export const REPLACE_KEYS = ["autoScalingGroupId", "refreshMode", "refreshSettings", "triggers", "region", "adoptActivityId"] as const;
 /** Inputs changed in place: pause, resume, approve, wait, roll back. */
-export const UPDATE_KEYS = ["paused", "resumeMode", "approvedBatches", "wait", "rollback", "rollbackSettings"] as const;
+export const UPDATE_KEYS = ["paused", "resumeMode", "approvedBatches", "wait", "rollback", "rollbackSettings", "gate"] as const;
 
 /** Tencent's inputs as check and diff see them. */
 export const TENCENT_INPUTS: InputSchema<NormalizedInputs> = {

@@ -7,6 +7,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { NormalizedInputs, RefreshMode, ResumeMode, WaitUntil, BatchPause, FailProcess } from "./settings";
 import type { BatchOutput, FailedInstance, InstanceCounts, ActivityStatus } from "./types";
+import type { GateDecision } from "../core/gate";
+import type { GateArgs } from "../core/gateArgs";
 
 /** The resource's type token: `pulumi-nodejs:dynamic/tencentcloud:InstanceRefresh` (defined in `tokens.ts`). */
 export { INSTANCE_REFRESH_TYPE } from "./tokens";
@@ -114,6 +116,13 @@ export interface InstanceRefreshArgs {
   /** Settings of the rollback; the rest is the refresh's own. @default { batchNumber: the refresh's, at most the instances to roll back } */
   rollbackSettings?: pulumi.Input<{ batchNumber?: pulumi.Input<number> }>;
   /**
+   * A health gate at every batch pause (`batchPause` FIRST_BATCH_PAUSE or BATCH_INTERVAL_PAUSE):
+   * `pulumi up` probes `gate.http.url` for `soakSeconds`; healthy → it resumes by itself, unhealthy →
+   * `onFailure` (pause, rollback, cancel) and `up` fails with the evidence. Pass probe headers as secrets.
+   * @example gate: { http: { url: "https://web.example.com/healthz" }, soakSeconds: 120, onFailure: "rollback" }
+   */
+  gate?: pulumi.Input<GateArgs>;
+  /**
    * Manage an existing activity of the group instead of starting one (dynamic resources cannot be
    * imported). A refresh already running on the group is never taken over without it, not even one
    * with this resource's exact settings: the error names it, and this input takes it over on purpose
@@ -161,6 +170,8 @@ export class InstanceRefresh extends pulumi.dynamic.Resource {
   declare readonly endTime: pulumi.Output<string | undefined>;
   /** The ROLLBACK activity of this refresh: the one `rollback: true` started, or the one FailProcess AUTO_ROLLBACK created. */
   declare readonly rollbackActivityId: pulumi.Output<string | undefined>;
+  /** The health gate's decisions of the last operation that soaked a gate (per batch: from/to, samples, verdict, evidence). */
+  declare readonly gateDecisions: pulumi.Output<GateDecision[] | undefined>;
   /** The status of the rollback `rollback: true` started. */
   declare readonly rollbackStatus: pulumi.Output<ActivityStatus | undefined>;
 
@@ -182,6 +193,7 @@ export class InstanceRefresh extends pulumi.dynamic.Resource {
         endTime: undefined,
         rollbackActivityId: undefined,
         rollbackStatus: undefined,
+        gateDecisions: undefined,
       },
       opts,
       INSTANCE_REFRESH_MODULE,

@@ -5,6 +5,7 @@
  *
  * Pure functions over plain values: no Pulumi, no SDK, no I/O.
  */
+import { normalizeGate, validateGate, type GateSettings, type NormalizedGate } from "../core/gateSettings";
 
 /** Refresh modes of StartInstanceRefresh. @default "ROLLING_UPDATE_RESET" */
 export const REFRESH_MODES = ["ROLLING_UPDATE_RESET", "ROLLING_UPDATE_REPLACE"] as const;
@@ -94,6 +95,7 @@ export const PROPERTY = {
   rollback: "rollback",
   rollbackSettings: "rollbackSettings",
   rollbackBatchNumber: "rollbackSettings.batchNumber",
+  gate: "gate",
 } as const;
 
 /** Rolling-update settings, camelCase mirror of the API's `RollingUpdateSettings`. */
@@ -145,6 +147,8 @@ export interface InstanceRefreshInputs {
   adoptActivityId?: string;
   rollback?: boolean;
   rollbackSettings?: RollbackSettings;
+  /** A health gate at every batch pause (see `core/gateSettings.ts`). */
+  gate?: GateSettings;
 }
 
 /** One bad input: which property and why, in words a user can act on. */
@@ -220,6 +224,7 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
     "adoptActivityId",
     "rollback",
     "rollbackSettings",
+    "gate",
   ],
   [PROPERTY.refreshSettings]: ["rollingUpdateSettings", "checkInstanceTargetHealth", "checkInstanceTargetHealthTimeout"],
   [PROPERTY.rollingUpdateSettings]: ["batchNumber", "batchPause", "maxSurge", "failProcess"],
@@ -292,6 +297,7 @@ export function validateInputs(inputs: unknown, options: ValidateOptions = {}): 
   check(root.rollback, PROPERTY.rollback, isBoolean);
   const rollbackSettings = object(root.rollbackSettings, PROPERTY.rollbackSettings, false);
   if (rollbackSettings) check(rollbackSettings.batchNumber, PROPERTY.rollbackBatchNumber, integerIn(MIN_BATCH_NUMBER, MAX_BATCH_NUMBER));
+  violations.push(...validateGate(root.gate, PROPERTY.gate, isUnknown));
 
   if (!isUnknown(root.triggers) && root.triggers !== undefined && root.triggers !== null) {
     if (!isObject(root.triggers)) {
@@ -392,6 +398,7 @@ export interface NormalizedInputs {
   /** Present (true) only when a rollback is asked for. */
   rollback?: true;
   rollbackSettings?: RollbackSettings;
+  gate?: NormalizedGate;
 }
 
 /**
@@ -428,5 +435,6 @@ export function normalizeInputs(inputs: InstanceRefreshInputs): NormalizedInputs
     // Left out when false, so state without a rollback is what it was before rollback existed.
     ...(inputs.rollback ? { rollback: true as const } : {}),
     ...(inputs.rollbackSettings?.batchNumber === undefined ? {} : { rollbackSettings: { batchNumber: inputs.rollbackSettings.batchNumber } }),
+    ...(inputs.gate === undefined ? {} : { gate: normalizeGate(inputs.gate) }),
   };
 }

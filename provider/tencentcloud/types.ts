@@ -1,6 +1,7 @@
 /**
  * Public types of the InstanceRefresh resource's outputs (its state).
  */
+import type { GateDecision } from "../core/gate";
 import type { NormalizedInputs } from "./settings";
 
 /** Statuses of a refresh activity. */
@@ -73,4 +74,6 @@ export interface InstanceRefreshOutputs extends NormalizedInputs {
   rollbackActivityId?: string;
   /** The status of the rollback that `rollback: true` started (e.g. `RUNNING`, `SUCCESSFUL`). */
   rollbackStatus?: ActivityStatus;
+  /** The health gate's decisions (per batch: probed from/to, samples, verdict, evidence). */
+  gateDecisions?: GateDecision[];
 }
