@@ -51,9 +51,9 @@ ${o.extra ?? ""}
  * walks one stack through a scenario with `pulumi config set-all` and `pulumi up`, as a user would.
  * Config keys (project namespace): `groupId` (required), `refreshMode`, `batchNumber` (default 2),
  * `maxSurge` (default 1), `batchPause`, `failProcess`, `paused`, `resumeMode`, `approvedBatches`,
- * `imageId` (the trigger), `waitUntil` (default settled), `rollback`, `adoptActivityId`; numbers and
- * booleans as JSON. Exports `id`, `status`, `rollbackActivityId`, `rollbackStatus`, `batchCount`,
- * `currentBatch`, `instanceCounts`, `failedInstances`.
+ * `imageId` (the trigger), `waitUntil` (default settled), `rollback`, `adoptActivityId`, `gate`
+ * (JSON); numbers and booleans as JSON. Exports `id`, `status`, `rollbackActivityId`,
+ * `rollbackStatus`, `gateDecisions`, `batchCount`, `currentBatch`, `instanceCounts`, `failedInstances`.
  */
 export const CONFIG_DRIVEN_PROGRAM = `"use strict";
 const pulumi = require("@pulumi/pulumi");
@@ -78,12 +78,14 @@ const refresh = new InstanceRefresh("rollout", {
   wait: { until: config.get("waitUntil") || "settled", timeoutSeconds: 120 },
   rollback: json("rollback", undefined),
   adoptActivityId: config.get("adoptActivityId"),
+  gate: json("gate", undefined),
 });
 module.exports = {
   id: refresh.id,
   status: refresh.status,
   rollbackActivityId: refresh.rollbackActivityId,
   rollbackStatus: refresh.rollbackStatus,
+  gateDecisions: refresh.gateDecisions,
   batchCount: refresh.batchCount,
   currentBatch: refresh.currentBatch,
   instanceCounts: refresh.instanceCounts,
@@ -122,9 +124,9 @@ exports.statuses = items.map((r) => r.status);
  * Config keys (project namespace): `scalingGroupId` (required), `imageId` (the desired image and the
  * trigger, default m-image0000000000000002), `minHealthyPercentage` (default 50),
  * `maxHealthyPercentage` (default 100), `checkpoints` (JSON list of percentages, default none),
- * `paused`, `approvedCheckpoints`, `rollback`, `adoptTaskId`, `waitUntil` (default settled); numbers
- * and booleans as JSON. Exports `id`, `status`, `percentRefreshed`, `finishedUpdateCapacity`,
- * `currentCheckpoint`, `detail`.
+ * `paused`, `approvedCheckpoints`, `rollback`, `adoptTaskId`, `gate` (JSON), `waitUntil` (default
+ * settled); numbers and booleans as JSON. Exports `id`, `status`, `percentRefreshed`,
+ * `finishedUpdateCapacity`, `currentCheckpoint`, `detail`, `gateDecisions`.
  */
 export const ALICLOUD_CONFIG_DRIVEN_PROGRAM = `"use strict";
 const pulumi = require("@pulumi/pulumi");
@@ -142,6 +144,7 @@ const refresh = new AlicloudInstanceRefresh("rollout", {
   approvedCheckpoints: json("approvedCheckpoints", undefined),
   rollback: json("rollback", undefined),
   adoptTaskId: config.get("adoptTaskId"),
+  gate: json("gate", undefined),
   triggers: { imageId },
   wait: { until: config.get("waitUntil") || "settled", timeoutSeconds: 120 },
 });
@@ -152,5 +155,6 @@ module.exports = {
   finishedUpdateCapacity: refresh.finishedUpdateCapacity,
   currentCheckpoint: refresh.currentCheckpoint,
   detail: refresh.detail,
+  gateDecisions: refresh.gateDecisions,
 };
 `;
