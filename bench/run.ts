@@ -4,13 +4,14 @@
  *
  *   npm run bench                                   # every figure (under ten minutes)
  *   npm run bench -- --only apiEconomy,latency      # a subset (names below)
+ *   npm run bench -- --only apiEconomyEss           # Figure 2 for Alibaba Cloud ESS alone
  *   npm run bench -- --out /tmp/results.json        # somewhere else
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { apiEconomy } from "./apiEconomy";
+import { apiEconomy, apiEconomyEss } from "./apiEconomy";
 import { destroyMany } from "./destroyMany";
 import { emulatorThroughput } from "./emulatorThroughput";
 import { engineOverhead } from "./engineOverhead";
@@ -25,6 +26,7 @@ import { REPO_ROOT } from "./stack";
 export const FIGURES: Record<string, FigureRunner> = {
   providerSize,
   apiEconomy,
+  apiEconomyEss,
   latency,
   engineOverhead,
   policyOverhead,

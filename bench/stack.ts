@@ -10,7 +10,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, spawnEmulator, type EmulatorAdmin } from "../emulator";
+import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, spawnEmulator, type EmulatorAdmin } from "../emulator";
 import {
   REPO_ROOT,
   exportStack,
@@ -30,14 +30,24 @@ import {
 } from "../test/helpers/pulumi";
 
 export { REPO_ROOT };
-export { groupIds, noopProgram, refreshProgram, type RefreshProgramOptions } from "../test/helpers/programs";
-export { MUTATING_ACTIONS, seedGroups } from "../test/helpers/scenario";
+export {
+  alicloudRefreshProgram,
+  essGroupIds,
+  groupIds,
+  noopProgram,
+  refreshProgram,
+  type AlicloudRefreshProgramOptions,
+  type RefreshProgramOptions,
+} from "../test/helpers/programs";
+export { MUTATING_ACTIONS, seedEssGroups, seedGroups } from "../test/helpers/scenario";
 export { describeResult, expectOk, killGroup, killStrays, processesOf, type PulumiResult, type StackExport } from "../test/helpers/pulumi";
 
 /** Parent of the benchmark work directories. */
 export const BENCH_WORK_ROOT = path.join(REPO_ROOT, "bench", ".work");
 /** Region passed to the provider (the emulator accepts any). */
 export const REGION = "ap-guangzhou";
+/** Region of the Alibaba Cloud provider: the emulator's ESS groups are seeded there (its default), and found only there. */
+export const ESS_REGION = "cn-hangzhou";
 /** Default time limit of one `pulumi` command, ms. */
 export const PULUMI_TIMEOUT_MS = 300_000;
 
@@ -51,6 +61,9 @@ export interface EmulatorProcess {
   readonly admin: EmulatorAdmin;
   readonly secretId: string;
   readonly secretKey: string;
+  /** The AccessKey pair its Alibaba Cloud ESS API accepts (the CLI's defaults). */
+  readonly essAccessKeyId: string;
+  readonly essAccessKeySecret: string;
   /** SIGTERM, then wait for the exit. */
   stop(): Promise<void>;
 }
@@ -58,6 +71,8 @@ export interface EmulatorProcess {
 /** Flags of the emulator CLI (see emulator/README.md). */
 export interface EmulatorFlags {
   secondsPerBatch?: number;
+  /** `--ess-wave-seconds`: one Alibaba Cloud ESS wave (Pending takes half of it). */
+  essWaveSeconds?: number;
   rateLimit?: boolean;
   fixture?: boolean;
   requestLogLimit?: number;
@@ -69,6 +84,7 @@ export async function startEmulatorProcess(flags: EmulatorFlags = {}): Promise<E
   if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run scripts/build.sh first`);
   const args: string[] = [];
   if (flags.secondsPerBatch !== undefined) args.push("--seconds-per-batch", String(flags.secondsPerBatch));
+  if (flags.essWaveSeconds !== undefined) args.push("--ess-wave-seconds", String(flags.essWaveSeconds));
   if (flags.rateLimit === false) args.push("--no-rate-limit");
   if (flags.fixture === false) args.push("--no-fixture");
   if (flags.requestLogLimit !== undefined) args.push("--request-log-limit", String(flags.requestLogLimit));
@@ -79,6 +95,8 @@ export async function startEmulatorProcess(flags: EmulatorFlags = {}): Promise<E
     admin: emulator.admin,
     secretId: DEFAULT_SECRET_ID,
     secretKey: DEFAULT_SECRET_KEY,
+    essAccessKeyId: DEFAULT_ACCESS_KEY_ID,
+    essAccessKeySecret: DEFAULT_ACCESS_KEY_SECRET,
     stop: emulator.stop,
   };
 }
@@ -147,5 +165,20 @@ export function emulatorConfig(
   return {
     plain: { "instanceRefresh:endpoint": emu.url, "tencentcloud:region": REGION, ...extra },
     secret: { "tencentcloud:secretId": emu.secretId, "tencentcloud:secretKey": emu.secretKey },
+  };
+}
+
+/**
+ * Stack config pointing the Alibaba Cloud provider (`AlicloudInstanceRefresh`) at an emulator: its
+ * endpoint, `alicloud:region` and the AccessKey pair as secrets (the bridged `alicloud` provider's
+ * keys, what a user sets).
+ */
+export function essEmulatorConfig(
+  emu: { url: string; essAccessKeyId: string; essAccessKeySecret: string },
+  extra: Record<string, string> = {},
+): { plain: Record<string, string>; secret: Record<string, string> } {
+  return {
+    plain: { "instanceRefresh:alicloudEndpoint": emu.url, "alicloud:region": ESS_REGION, ...extra },
+    secret: { "alicloud:accessKey": emu.essAccessKeyId, "alicloud:secretKey": emu.essAccessKeySecret },
   };
 }

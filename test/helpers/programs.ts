@@ -10,6 +10,12 @@ export function groupIds(count: number, prefix = "b"): string[] {
   return Array.from({ length: count }, (_, i) => `asg-${prefix}${String(i).padStart(8 - prefix.length, "0")}`);
 }
 
+/** `count` valid, distinct ESS scaling group ids: `asg-<prefix><zero-padded index>` (20 characters after `asg-`). */
+export function essGroupIds(count: number, prefix = "b"): string[] {
+  if (prefix.length > 19 || !/^[a-z0-9]*$/.test(prefix)) throw new RangeError(`prefix must be at most 19 lowercase alphanumerics; got "${prefix}"`);
+  return Array.from({ length: count }, (_, i) => `asg-${prefix}${String(i).padStart(20 - prefix.length, "0")}`);
+}
+
 /** Settings of the InstanceRefresh resources of {@link refreshProgram}. */
 export interface RefreshProgramOptions {
   readonly groupIds: readonly string[];
@@ -116,6 +122,40 @@ for (let i = 0; i < ${o.count}; i++) {
   items.push(new Noop("n" + i, { index: i, sleepMs: ${o.sleepMs ?? 0}, stampFile: ${JSON.stringify(o.stampFile ?? "")} }));
 }
 exports.statuses = items.map((r) => r.status);
+`;
+}
+
+/** Settings of the AlicloudInstanceRefresh resources of {@link alicloudRefreshProgram}. */
+export interface AlicloudRefreshProgramOptions {
+  readonly groupIds: readonly string[];
+  /** The desired image (`desiredConfiguration.imageId`). */
+  readonly imageId: string;
+  /** @default the API's (80) */
+  readonly minHealthyPercentage?: number;
+  /** @default the API's (120) */
+  readonly maxHealthyPercentage?: number;
+  readonly waitUntil?: "started" | "settled";
+}
+
+/**
+ * A program with one AlicloudInstanceRefresh per ESS group, resources `r0`, `r1`, …; exports `ids`
+ * (task ids) and `statuses`, in group order.
+ */
+export function alicloudRefreshProgram(o: AlicloudRefreshProgramOptions): string {
+  const settings: Record<string, unknown> = { desiredConfiguration: { imageId: o.imageId } };
+  if (o.minHealthyPercentage !== undefined) settings.minHealthyPercentage = o.minHealthyPercentage;
+  if (o.maxHealthyPercentage !== undefined) settings.maxHealthyPercentage = o.maxHealthyPercentage;
+  return `"use strict";
+const { AlicloudInstanceRefresh } = require("pulumi-instance-refresh");
+const groups = ${JSON.stringify(o.groupIds)};
+const settings = ${JSON.stringify(settings)};
+const refreshes = groups.map((scalingGroupId, i) => new AlicloudInstanceRefresh("r" + i, {
+  scalingGroupId,
+  ...settings,
+  wait: { until: ${JSON.stringify(o.waitUntil ?? "settled")} },
+}));
+exports.ids = refreshes.map((r) => r.instanceRefreshTaskId);
+exports.statuses = refreshes.map((r) => r.status);
 `;
 }
 

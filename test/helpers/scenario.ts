@@ -103,6 +103,13 @@ export async function seedGroups(admin: EmulatorAdmin, ids: readonly string[], i
   }
 }
 
+/** Seeds ESS scaling groups (region cn-hangzhou) of `instanceCount` InService instances each, a few requests at a time. */
+export async function seedEssGroups(admin: EmulatorAdmin, ids: readonly string[], instanceCount: number, concurrency = 8): Promise<void> {
+  for (let i = 0; i < ids.length; i += concurrency) {
+    await Promise.all(ids.slice(i, i + concurrency).map((groupId) => admin.ess.seedGroup({ groupId, instanceCount })));
+  }
+}
+
 /**
  * Waits until the emulator logged `count` (default 1) requests of `action` (answered `code`, default
  * any), polling its request log; resolves with them.
