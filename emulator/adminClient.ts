@@ -7,14 +7,19 @@
  * await admin.failInstance(group.instanceIds[0], "image not found");
  * const essGroup = await admin.ess.seedGroup({ instanceCount: 4 });
  * const essStarts = await admin.requests({ action: "StartInstanceRefresh", cloud: "alibabacloud" });
+ * await admin.setVersion(group.groupId, { version: "v2", bad: true }); // GET healthUrl(url, group.groupId) → 500 once v2 runs
  */
 import type { EssGroupView, EssSeededGroup, EssTaskView } from "./alibabacloud/adminViews";
+import type { BadConfiguration } from "./alibabacloud/badConfigurations";
 import type { SeedGroupSpec as EssSeedGroupSpec } from "./alibabacloud/seeding";
 import type { FaultRule, FaultSpec } from "./faults";
+import { HEALTH_PATH } from "./routes";
+import type { HealthMode, HealthStats } from "./health";
 import type { Pace } from "./pace";
 import type { ActionCounter, RequestLogEntry, RequestLogFilter } from "./requestLog";
 import type { SeedGroupSpec } from "./tencentcloud/seeding";
 import type { RefreshActivity } from "./tencentcloud/types";
+import type { GroupVersionView } from "./tencentcloud/versions";
 import type { EmulatorGroupView } from "./tencentcloud/views";
 
 /** The admin API answered with an error status. */
@@ -86,6 +91,25 @@ export class EssAdmin {
   groups(): Promise<EssGroupView[]> {
     return this.call<{ groups: EssGroupView[] }>("GET", "ess/groups").then((r) => r.groups);
   }
+  /**
+   * Marks a configuration bad: an InService instance whose configuration has every member `spec`
+   * names (at least one of `imageId`, `scalingConfigurationId`, `launchTemplateId`,
+   * `launchTemplateVersion`) is unhealthy, so the group's health endpoint answers 500 once a refresh
+   * to it has replaced an instance (and 200 again once a rollback replaced them all). 400 for a malformed spec.
+   * @example await admin.ess.markBadConfiguration({ imageId: "m-bad" });
+   * @returns every mark, oldest first
+   */
+  markBadConfiguration(spec: BadConfiguration): Promise<BadConfiguration[]> {
+    return this.call<{ badConfigurations: BadConfiguration[] }>("POST", "ess/bad-configurations", spec).then((r) => r.badConfigurations);
+  }
+  /** The configurations marked bad, oldest first. */
+  badConfigurations(): Promise<BadConfiguration[]> {
+    return this.call<{ badConfigurations: BadConfiguration[] }>("GET", "ess/bad-configurations").then((r) => r.badConfigurations);
+  }
+  /** Removes every bad mark (`reset()` does too). */
+  clearBadConfigurations(): Promise<void> {
+    return this.call<unknown>("DELETE", "ess/bad-configurations").then(() => undefined);
+  }
   /** The next refresh (or rollback) of the instance fails and fails its task with `message` as Detail. */
   failInstance(instanceId: string, message: string): Promise<void> {
     return this.call<unknown>("POST", `ess/instances/${encodeURIComponent(instanceId)}/fail`, { message }).then(() => undefined);
@@ -154,6 +178,30 @@ export class EmulatorAdmin {
   /** The next `count` (default 1) refresh attempts of the instance fail with `message`. */
   failInstance(instanceId: string, message: string, options: { count?: number } = {}): Promise<void> {
     return this.call<unknown>("POST", `instances/${encodeURIComponent(instanceId)}/fail`, { message, ...options }).then(() => undefined);
+  }
+  /**
+   * Sets the version of the group's launch configuration — what its next refresh rolls out (an
+   * activity in progress keeps the version it started with) — and marks that version bad
+   * (`bad: true`) or good (`bad: false`; omitted: its mark stays). An IN_SERVICE instance running a
+   * bad version makes the group's health endpoint answer 500. Seeded groups are at `v1`. 404 for an unknown group.
+   * @example
+   * await admin.setVersion("asg-9dn1a5y6", { version: "v2", bad: true });
+   * // StartInstanceRefresh → after batch 1, GET healthUrl(url, "asg-9dn1a5y6") answers 500 { badVersion: "v2" }
+   */
+  setVersion(groupId: string, version: { version: string; bad?: boolean }): Promise<GroupVersionView> {
+    return this.call("POST", `groups/${encodeURIComponent(groupId)}/version`, version);
+  }
+  /**
+   * Sets how a group's health endpoint behaves: `normal` (answers from the model), `hang` (never
+   * answers; `stop()` still closes at once), `refuse` (closes the connection without an answer).
+   * 404 for a group no cloud's model knows; `reset()` restores `normal`.
+   */
+  healthMode(groupId: string, mode: HealthMode): Promise<HealthStats> {
+    return this.call("POST", `${HEALTH_PATH}/${encodeURIComponent(groupId)}/mode`, { mode });
+  }
+  /** How many probes a group's health endpoint received (whatever the mode and answer) and its mode; 404 for an unknown group. */
+  healthStats(groupId: string): Promise<HealthStats> {
+    return this.call("GET", `${HEALTH_PATH}/${encodeURIComponent(groupId)}/stats`);
   }
   /** Removes (destroys) an instance; pending refresh entries become NOT_FOUND. */
   removeInstance(instanceId: string): Promise<void> {

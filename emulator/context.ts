@@ -1,6 +1,7 @@
 /** What the HTTP layers share: the services every cloud API uses, and what the admin API reaches. */
 import type { Clock } from "./clock";
 import type { FaultInjector } from "./faults";
+import type { HealthEndpoint } from "./health";
 import type { RateLimiter } from "./rateLimit";
 import type { RequestLog } from "./requestLog";
 
@@ -21,6 +22,8 @@ export interface ApiServices {
 export interface EmulatorContext extends ApiServices {
   /** The models' clock. */
   readonly clock: Clock;
+  /** The per-group health endpoints: their modes and probe counts (reset with the models). */
+  readonly health: HealthEndpoint;
   /** Puts every cloud's model back to its initial state (its fixture, or empty with `empty`) and default pace. */
   resetModels(empty: boolean): void;
   /** Writes state now (no-op without a state file). */

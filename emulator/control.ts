@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EmulatorContext } from "./context";
 import { AdminError, ApiError } from "./errors";
 import type { FaultSpec } from "./faults";
+import { healthAdminRoutes } from "./health";
 import { readBody } from "./http";
 import { ADMIN_PREFIX } from "./routes";
 
@@ -60,11 +61,13 @@ function resetAll(ctx: EmulatorContext, empty: boolean): void {
   ctx.faults.clear();
   ctx.log.reset();
   ctx.rateLimiter.reset();
+  ctx.health.reset();
 }
 
 /**
- * The endpoints of the shared services: health, reset (every cloud's model), faults, request log
- * (`?cloud=` keeps one cloud's entries), counters, clock, rate limit, persistence.
+ * The endpoints of the shared services: health (the emulator's own), reset (every cloud's model),
+ * faults, request log (`?cloud=` keeps one cloud's entries), counters, clock, rate limit,
+ * persistence, and the controls of the per-group health endpoints (`health/<groupId>/mode`, `…/stats`).
  */
 export function serviceRoutes(ctx: EmulatorContext): AdminRoute[] {
   return [
@@ -142,6 +145,7 @@ export function serviceRoutes(ctx: EmulatorContext): AdminRoute[] {
         return { ok: true };
       },
     },
+    ...healthAdminRoutes(ctx.health),
   ];
 }
 

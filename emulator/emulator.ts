@@ -1,9 +1,10 @@
 /**
  * Assembles an emulator — the composition of the cloud-neutral services (clock, rate limiter,
- * faults, request log, state file, admin API, HTTP server) with each cloud's parts (Tencent Cloud:
- * backend, signature verifier, API, admin endpoints; Alibaba Cloud ESS: its API with its backend,
- * admin endpoints under `/_emulator/ess/`) — and registers the clouds' APIs with the server: one
- * port serves both, dispatched by header (`X-TC-Action` → Tencent Cloud, `x-acs-action` → ESS).
+ * faults, request log, state file, admin API, per-group health endpoints, HTTP server) with each
+ * cloud's parts (Tencent Cloud: backend, signature verifier, API, admin endpoints; Alibaba Cloud
+ * ESS: its API with its backend, admin endpoints under `/_emulator/ess/`) — and registers the clouds'
+ * APIs with the server: one port serves both, dispatched by header (`X-TC-Action` → Tencent Cloud,
+ * `x-acs-action` → ESS); a health probe goes to the model that knows its group.
  * {@link startEmulator} is the programmatic entry point; `cli.ts` wraps it.
  */
 import type { AddressInfo } from "node:net";
@@ -22,6 +23,7 @@ import { CloudServices } from "./cloudServices";
 import type { ApiServices, EmulatorContext } from "./context";
 import { handleAdminRequest, serviceRoutes } from "./control";
 import { FaultInjector } from "./faults";
+import { HealthEndpoint } from "./health";
 import { DEFAULT_SECONDS_PER_BATCH } from "./pace";
 import { persistedTogether, StatePersister } from "./persistence";
 import { RateLimiter } from "./rateLimit";
@@ -106,7 +108,7 @@ export interface RunningEmulator {
   readonly backend: Backend;
   /** The Alibaba Cloud ESS side: its model and default credentials (same URL: point the ESS client's endpoint at {@link endpoint}). */
   readonly ess: RunningEss;
-  /** Closes the server, flushes the state file. */
+  /** Closes the server — every connection at once, a hung health probe's included — and flushes the state file. */
   stop(): Promise<void>;
 }
 
@@ -158,9 +160,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
   persister?.start();
   const verifier = new SignatureVerifier(credentials);
+  // The health endpoint asks each cloud's model in turn; group ids of the two clouds never collide
+  // (Tencent Cloud: asg- + 8, ESS: asg- + 20).
+  const health = new HealthEndpoint([
+    { cloud: TENCENT_CLOUD, groupHealth: (groupId) => backend.groupHealth(groupId) },
+    { cloud: ALIBABA_CLOUD, groupHealth: (groupId) => ess.backend.groupHealth(groupId) },
+  ]);
   const ctx: EmulatorContext = {
     ...services,
     clock,
+    health,
     resetModels: (empty) => {
       backend.reset(empty);
       ess.backend.reset(empty);
@@ -173,7 +182,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const tencent = tencentCloudApi({ services: new CloudServices(services, TENCENT_CLOUD, "plain"), backend, verifier });
   const clouds: CloudDispatch = { apis: [tencent, alibabaCloudApi(ess)], unmatched: tencent };
   const adminRoutes = [...serviceRoutes(ctx), ...tencentAdminRoutes(backend), ...essAdminRoutes(ess.backend)];
-  const server = createEmulatorServer((req, res) => handleAdminRequest(adminRoutes, req, res), clouds);
+  const server = createEmulatorServer(
+    { admin: (req, res) => handleAdminRequest(adminRoutes, req, res), health: (req, res) => health.handle(req, res) },
+    clouds,
+  );
   await listen(server, options.port ?? 0, host).catch((e: unknown) => {
     closeModels();
     persister?.close();

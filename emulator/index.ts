@@ -9,6 +9,8 @@
  * const group = await emulator.admin.seedGroup({ groupId: "asg-web00001", instanceCount: 4 });
  * // INSTANCE_REFRESH_ENDPOINT=emulator.url, TENCENTCLOUD_SECRET_ID=emulator.secretId, … then `pulumi up`
  * await emulator.admin.failInstance(group.instanceIds[0], "image not found");
+ * await emulator.admin.setVersion(group.groupId, { version: "v2", bad: true }); // the next refresh rolls out a bad version
+ * const probe = healthUrl(emulator.url, group.groupId); // 200 healthy, 500 once an instance runs v2
  * const starts = await emulator.admin.requests({ action: "StartInstanceRefresh", cloud: "tencentcloud" });
  * const essGroup = await emulator.admin.ess.seedGroup({ instanceCount: 4 }); // ESS: emulator.ess.accessKeyId, same URL
  * await emulator.stop();
@@ -27,7 +29,9 @@ export { DEFAULT_SECONDS_PER_BATCH } from "./pace";
 export type { Pace } from "./pace";
 export { ApiError, AdminError } from "./errors";
 export { StateFileError } from "./persistence";
-export { ADMIN_PREFIX } from "./routes";
+export { ADMIN_PREFIX, HEALTH_PATH } from "./routes";
+export { healthUrl, HEALTH_MODES, DEFAULT_HEALTH_MODE, HEALTHY_STATUS, UNHEALTHY_STATUS } from "./health";
+export type { HealthMode, HealthAnswer, HealthStats, GroupHealthReport } from "./health";
 export { DEFAULT_REQUESTS_PER_SECOND } from "./rateLimit";
 export { DEFAULT_REQUEST_LOG_LIMIT } from "./requestLog";
 export type { RequestLogEntry, RequestLogFilter, ActionCounter } from "./requestLog";
@@ -42,6 +46,8 @@ export { batchSizes, splitIntoBatches } from "./tencentcloud/batches";
 export { signAuthorization, SignatureVerifier, SIGNATURE_MAX_SKEW_SECONDS, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY } from "./tencentcloud/signature";
 export type { Credential } from "./tencentcloud/signature";
 export type { EmulatorGroupView } from "./tencentcloud/views";
+export { DEFAULT_VERSION } from "./tencentcloud/versions";
+export type { GroupVersionView } from "./tencentcloud/versions";
 export type * from "./tencentcloud/types";
 export { TENCENT_CLOUD } from "./tencentcloud/cloudApi";
 // Alibaba Cloud ESS: its API's name, model, credentials, errors and the admin views (Ess-prefixed where Tencent Cloud has the same name).
@@ -49,6 +55,7 @@ export { ALIBABA_CLOUD } from "./alibabacloud/api";
 export { EssBackend } from "./alibabacloud/backend";
 export type { SeedGroupSpec as EssSeedGroupSpec, SeedInstanceSpec as EssSeedInstanceSpec, EssFixtureSection } from "./alibabacloud/seeding";
 export type { EssGroupView, EssSeededGroup, EssTaskView } from "./alibabacloud/adminViews";
+export type { BadConfiguration as EssBadConfiguration } from "./alibabacloud/badConfigurations";
 export { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, signAcs3 } from "./alibabacloud/signature";
 export type { AcsCredential, SignedAcs3Request } from "./alibabacloud/signature";
 export { AcsError, EssErrorCodes } from "./alibabacloud/errors";

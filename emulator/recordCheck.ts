@@ -16,7 +16,9 @@ export type FieldType =
   | "string|null"
   | { readonly enum: readonly string[]; readonly nullable?: boolean }
   | { readonly object: RecordSpec; readonly nullable?: boolean }
-  | { readonly list: RecordSpec };
+  | { readonly list: RecordSpec }
+  /** A field files written before it existed lack: absent is fine, present must fit `optional`. */
+  | { readonly optional: FieldType };
 /** The fields of a record. */
 export type RecordSpec = Readonly<Record<string, FieldType>>;
 
@@ -24,11 +26,13 @@ function typeName(type: FieldType): string {
   if (typeof type === "string") return type.replace("|", " or ");
   if ("enum" in type) return `one of ${type.enum.join(", ")}${type.nullable ? " or null" : ""}`;
   if ("object" in type) return `an object${type.nullable ? " or null" : ""}`;
+  if ("optional" in type) return typeName(type.optional);
   return "a list of records";
 }
 
 /** Why `value` does not fit `type` (`undefined` when it does); `path` names the field. */
 function fieldProblem(value: unknown, type: FieldType, path: string): string | undefined {
+  if (typeof type === "object" && "optional" in type) return value === undefined ? undefined : fieldProblem(value, type.optional, path);
   if (value === undefined) return `field "${path}" is missing (expected ${typeName(type)})`;
   if (value === null && typeof type === "object" && "object" in type && type.nullable === true) return undefined;
   const ok = (() => {

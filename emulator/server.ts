@@ -1,6 +1,7 @@
 /**
- * The emulator's HTTP server: a request under `/_emulator/` goes to the admin API, any other to the
- * cloud API that claims it (`cloudApi.ts`).
+ * The emulator's HTTP server: a probe of a group's health endpoint (`/_emulator/health/<groupId>`)
+ * goes to the health endpoint, any other request under `/_emulator/` to the admin API, any other to
+ * the cloud API that claims it (`cloudApi.ts`).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { cloudApiFor, type CloudDispatch } from "./cloudApi";
@@ -12,10 +13,19 @@ export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 /** Serves one HTTP request; never rejects. */
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-/** Creates the server (not listening yet): `admin` serves the admin API, `clouds` the cloud APIs. */
-export function createEmulatorServer(admin: RequestHandler, clouds: CloudDispatch): Server {
+/** The handlers of the emulator's own routes (the clouds' APIs are dispatched separately). */
+export interface EmulatorHandlers {
+  /** Serves the admin API (`/_emulator/…`). */
+  readonly admin: RequestHandler;
+  /** Serves the probes of the per-group health endpoints (`/_emulator/health/<groupId>`). */
+  readonly health: RequestHandler;
+}
+
+/** Creates the server (not listening yet): `handlers` serve the emulator's own routes, `clouds` the cloud APIs. */
+export function createEmulatorServer(handlers: EmulatorHandlers, clouds: CloudDispatch): Server {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const served = routeOf(req.url) === "admin" ? admin(req, res) : cloudApiFor(clouds, req).handle(req, res);
+    const route = routeOf(req.url);
+    const served = route === "api" ? cloudApiFor(clouds, req).handle(req, res) : handlers[route](req, res);
     served.catch((e: unknown) => {
       process.stderr.write(`[emulator] unhandled: ${String(e)}\n`);
       res.destroy();

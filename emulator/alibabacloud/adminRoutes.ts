@@ -1,7 +1,8 @@
 /**
  * The admin endpoints of the ESS model, under `/_emulator/ess/`: seed and read groups, fail an
- * instance, read a task as DescribeInstanceRefreshes writes it, and pace control (how timed
- * transitions happen, and transitions on demand). Refusals are {@link EssAdminError}s (400, 404, 409).
+ * instance, mark configurations bad (the health endpoint), read a task as DescribeInstanceRefreshes
+ * writes it, and pace control (how timed transitions happen, and transitions on demand). Refusals
+ * are {@link EssAdminError}s (400, 404, 409).
  */
 import { stringField, type AdminRoute } from "../control";
 import { parsePace } from "../pace";
@@ -29,6 +30,16 @@ export function essAdminRoutes(backend: EssBackend): AdminRoute[] {
       run: (m, body) => {
         backend.failInstance(m[1]!, stringField(body, "message", false) ?? "");
         return { ok: true };
+      },
+    },
+    { method: "GET", pattern: essPath("bad-configurations"), run: () => ({ badConfigurations: backend.listBadConfigurations() }) },
+    { method: "POST", pattern: essPath("bad-configurations"), run: (_m, body) => ({ badConfigurations: backend.markBadConfiguration(body) }) },
+    {
+      method: "DELETE",
+      pattern: essPath("bad-configurations"),
+      run: () => {
+        backend.clearBadConfigurations();
+        return { badConfigurations: [] };
       },
     },
     { method: "GET", pattern: essPath("tasks/:id"), run: (m) => essTaskView(backend.getTask(m[1]!)) },

@@ -1,12 +1,15 @@
 /**
  * The emulated ESS service: owns the model, drives the state machine from an injected Clock at the
  * pace `pacing.ts` sets, checks the API rules of each operation and offers admin operations for
- * tests (seedGroup, failInstance, stepTask, finishWave, setPace, reset) and the state file
- * (toSnapshot, loadSnapshot, onDirty). Inputs arrive already decoded and range-checked by `actions.ts`.
+ * tests (seedGroup, failInstance, markBadConfiguration, stepTask, finishWave, setPace, reset), the
+ * health endpoint's report (groupHealth) and the state file (toSnapshot, loadSnapshot, onDirty).
+ * Inputs arrive already decoded and range-checked by `actions.ts`.
  */
 import { createHash } from "node:crypto";
 import { RealClock, type Clock } from "../clock";
+import type { GroupHealthReport } from "../health";
 import type { Pace } from "../pace";
+import { BadConfigurations, type BadConfiguration } from "./badConfigurations";
 import { AcsError, EssAdminError, EssErrorCodes } from "./errors";
 import { newId } from "./ids";
 import {
@@ -100,6 +103,7 @@ export class EssBackend {
   /** Tasks by id. */
   readonly tasks = new Map<string, TaskRecord>();
   private readonly tokens = new Map<string, string>();
+  private readonly badConfigurations = new BadConfigurations();
   private readonly machine: RefreshMachine;
   private readonly pacer: TaskPacer;
   private readonly fixture: readonly SeedGroupSpec[];
@@ -183,6 +187,7 @@ export class EssBackend {
       instances: [...this.instances.values()],
       tasks: [...this.tasks.values()],
       clientTokens: [...this.tokens.entries()],
+      badConfigurations: this.badConfigurations.list(),
     };
   }
 
@@ -194,6 +199,7 @@ export class EssBackend {
     for (const i of snapshot.instances) this.instances.set(i.id, i);
     for (const t of snapshot.tasks) this.tasks.set(t.id, t);
     for (const [token, taskId] of snapshot.clientTokens) this.tokens.set(token, taskId);
+    this.badConfigurations.load(snapshot.badConfigurations ?? []);
     this.nextSeq = snapshot.nextSeq;
     this.advance();
   }
@@ -395,6 +401,35 @@ export class EssBackend {
   }
 
   /**
+   * Marks a configuration bad (admin): an InService instance whose configuration has every member
+   * `spec` names is unhealthy (`badConfigurations.ts`). 400 {@link EssAdminError} for a malformed spec.
+   * @returns every mark, oldest first
+   */
+  markBadConfiguration(spec: unknown): BadConfiguration[] {
+    this.badConfigurations.add(spec);
+    this.markDirty();
+    return this.badConfigurations.list();
+  }
+
+  /** The configurations marked bad, oldest first (admin). */
+  listBadConfigurations(): BadConfiguration[] {
+    return this.badConfigurations.list();
+  }
+
+  /** Removes every bad mark (admin). */
+  clearBadConfigurations(): void {
+    this.badConfigurations.clear();
+    this.markDirty();
+  }
+
+  /** The health of a group's InService instances (the health endpoint), caught up with the pace; `undefined` for an unknown group. */
+  groupHealth(groupId: string): GroupHealthReport | undefined {
+    this.sync();
+    const group = this.groups.get(groupId);
+    return group ? this.badConfigurations.health(this.groupInstances(group.id)) : undefined;
+  }
+
+  /**
    * Performs the task's next timed transition now, whatever the clock says (Pending ends, the wave
    * in flight ends, a checkpoint pause ends, Cancelling settles). Throws when it waits for a call.
    */
@@ -472,6 +507,7 @@ export class EssBackend {
     this.instances.clear();
     this.tasks.clear();
     this.tokens.clear();
+    this.badConfigurations.clear();
     this.nextSeq = 1;
   }
 

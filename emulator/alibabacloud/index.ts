@@ -12,6 +12,15 @@ export {
   type SeedInstanceSpec,
 } from "./seeding";
 export { essAdminRoutes, ESS_ADMIN_PREFIX } from "./adminRoutes";
+export {
+  BAD_CONFIGURATION_FIELDS,
+  BadConfigurations,
+  badConfigurationProblem,
+  configurationLabel,
+  matchesBad,
+  type BadConfiguration,
+  type BadConfigurationField,
+} from "./badConfigurations";
 export { essGroupView, essTaskView, type EssGroupView, type EssSeededGroup, type EssTaskView } from "./adminViews";
 export { essStateFile, essSnapshotProblem, ESS_STATE_KEY } from "./stateFile";
 export { AcsError, EssAdminError, EssErrorCodes, FAULT_CODE_EQUIVALENTS, httpStatusOf, injectedError } from "./errors";

@@ -3,6 +3,7 @@
  * defaults and ranges of the API (reference §1). Plain records; `stateMachine.ts` changes them and
  * `backend.ts` owns them. Times are epoch ms of the model's clock.
  */
+import type { BadConfiguration } from "./badConfigurations";
 
 /** The ESS API version of the reference (all six operations). */
 export const ESS_API_VERSION = "2022-02-22";
@@ -237,4 +238,6 @@ export interface EssSnapshot {
   tasks: TaskRecord[];
   /** ClientToken → the task it started. */
   clientTokens: Array<[string, string]>;
+  /** Configurations marked bad (`badConfigurations.ts`); absent from files written before them. */
+  badConfigurations?: BadConfiguration[];
 }

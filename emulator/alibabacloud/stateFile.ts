@@ -8,6 +8,7 @@
 import type { PersistedModel } from "../persistence";
 import { recordName, recordProblem, type FieldType, type RecordSpec } from "../recordCheck";
 import type { EssBackend } from "./backend";
+import { badConfigurationProblem } from "./badConfigurations";
 import {
   ESS_SNAPSHOT_VERSION,
   GROUP_LIFECYCLE_STATES,
@@ -130,6 +131,17 @@ function recordsProblem(snapshot: EssSnapshot): string | undefined {
     if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== "string" || typeof entry[1] !== "string") {
       return `clientTokens[${n}]: must be [clientToken, taskId]`;
     }
+  }
+  return badConfigurationsProblem(snapshot.badConfigurations as unknown);
+}
+
+/** The bad configurations (absent from files written before them): a list of marks. */
+function badConfigurationsProblem(marks: unknown): string | undefined {
+  if (marks === undefined) return undefined;
+  if (!Array.isArray(marks)) return `"badConfigurations" must be an array`;
+  for (let n = 0; n < marks.length; n++) {
+    const problem = badConfigurationProblem(marks[n]);
+    if (problem !== undefined) return `badConfigurations[${n}]: ${problem}`;
   }
   return undefined;
 }

@@ -1,12 +1,14 @@
 /**
  * What the admin API does to the model beyond the cloud API: seed groups, fail or remove instances,
- * pause or cancel an activity as the console would (no API rule checks), move an activity on by
- * hand (pace control), and look records up. Refusals are {@link AdminError}s (404, 409, 400).
+ * set a group's version and mark versions bad (`versions.ts`), pause or cancel an activity as the
+ * console would (no API rule checks), move an activity on by hand (pace control), and look records
+ * up. Refusals are {@link AdminError}s (404, 409, 400).
  */
 import { AdminError } from "../errors";
 import { MAX_STEPS_PER_ADVANCE, type RefreshModel } from "./model";
 import { addSeedGroup, type SeedGroupSpec } from "./seeding";
 import { TERMINAL_STATUSES, type ActivityRecord, type GroupRecord } from "./types";
+import { setGroupVersion } from "./versions";
 
 /** A non-terminal activity (console operations); 404 when unknown, 409 when it already ended. */
 function requireLiveForConsole(model: RefreshModel, activityId: string): ActivityRecord {
@@ -40,6 +42,14 @@ export function failInstance(model: RefreshModel, instanceId: string, message: s
   if (!Number.isInteger(count) || count < 1) throw new AdminError(400, "BadRequest", `count must be an integer >= 1`);
   model.state.failures.set(instanceId, { message, remaining: count });
   model.markDirty();
+}
+
+/** Sets a group's launch-configuration version and, with `bad`, marks it bad or good (see `versions.ts`). */
+export function setVersion(model: RefreshModel, groupId: string, version: string, bad?: boolean): GroupRecord {
+  const group = getGroup(model, groupId);
+  setGroupVersion(group, version, bad);
+  model.markDirty();
+  return group;
 }
 
 /** Removes (destroys) an instance; entries of live activities become NOT_FOUND. */

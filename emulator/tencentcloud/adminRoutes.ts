@@ -1,13 +1,15 @@
 /**
  * The admin endpoints of the Auto Scaling model (under `/_emulator/`): seed groups and fixtures, fail
- * or remove instances, read activities as the API returns them, pause or cancel them as the
- * console would, and pace control (how timed transitions happen, and transitions on demand).
+ * or remove instances, set a group's version and mark versions bad, read activities as the API
+ * returns them, pause or cancel them as the console would, and pace control (how timed transitions
+ * happen, and transitions on demand).
  */
 import { numberField, stringField, type AdminRoute } from "../control";
 import { AdminError } from "../errors";
 import { parsePace } from "../pace";
 import type { Backend } from "./backend";
 import type { Fixture, SeedGroupSpec } from "./seeding";
+import { groupVersionView } from "./versions";
 import { toGroupView, toRefreshActivity } from "./views";
 
 /** The admin endpoints that reach `backend`. */
@@ -35,6 +37,15 @@ export function tencentAdminRoutes(backend: Backend): AdminRoute[] {
       run: (_m, body) => toGroupView(backend.seedGroup(body as SeedGroupSpec), backend.state),
     },
     { method: "GET", pattern: /^groups\/([^/]+)$/, run: (m) => toGroupView(backend.getGroup(m[1]!), backend.state) },
+    {
+      method: "POST",
+      pattern: /^groups\/([^/]+)\/version$/,
+      run: (m, body) => {
+        const bad = body.bad;
+        if (bad !== undefined && typeof bad !== "boolean") throw new AdminError(400, "BadRequest", "bad must be a boolean");
+        return groupVersionView(backend.setVersion(m[1]!, stringField(body, "version")!, bad));
+      },
+    },
     {
       method: "POST",
       pattern: /^instances\/([^/]+)\/fail$/,

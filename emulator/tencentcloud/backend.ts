@@ -9,6 +9,7 @@
  * and seeding (`seeding.ts`).
  */
 import type { Clock } from "../clock";
+import type { GroupHealthReport } from "../health";
 import { DEFAULT_SECONDS_PER_BATCH, type Pace } from "../pace";
 import * as admin from "./adminOps";
 import * as describe from "./describe";
@@ -20,6 +21,7 @@ import { addSeedGroup, type Fixture, type SeedGroupSpec } from "./seeding";
 import { ModelState, type StateSnapshot } from "./state";
 import { timingFor, type Timing } from "./stateMachine";
 import type { ActivityRecord, GroupRecord, InstanceRecord, ResumeMode } from "./types";
+import { groupHealth } from "./versions";
 
 /** Options of {@link Backend}. */
 export interface BackendOptions {
@@ -137,6 +139,20 @@ export class Backend {
   /** The next `count` refresh attempts of the instance fail with `message`. */
   failInstance(instanceId: string, message: string, count = 1): void {
     admin.failInstance(this.model, instanceId, message, count);
+  }
+
+  /**
+   * Sets the group's launch-configuration version — what the next refresh rolls out — and with
+   * `bad` marks that version bad (`true`) or good (`false`); see `versions.ts`. 404 for an unknown group.
+   */
+  setVersion(groupId: string, version: string, bad?: boolean): GroupRecord {
+    return admin.setVersion(this.model, groupId, version, bad);
+  }
+
+  /** The health of a group's IN_SERVICE instances (the health endpoint), caught up with the pace; `undefined` for an unknown group. */
+  groupHealth(groupId: string): GroupHealthReport | undefined {
+    this.model.sync();
+    return groupHealth(this.model.state, groupId);
   }
 
   /** Removes (destroys) an instance; entries of live activities become NOT_FOUND. */

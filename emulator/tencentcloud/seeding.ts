@@ -9,6 +9,7 @@ import { newId } from "../ids";
 import { GROUP_ID_PATTERN, INSTANCE_ID_PATTERN, IdPrefix } from "./resourceIds";
 import type { ModelState } from "./state";
 import type { GroupRecord } from "./types";
+import { DEFAULT_VERSION } from "./versions";
 
 /** Instances created by `seedGroup` when neither `instances` nor `instanceCount` is given. */
 export const DEFAULT_SEED_INSTANCE_COUNT = 3;
@@ -44,6 +45,8 @@ export interface SeedGroupSpec {
   maxSize?: number;
   launchConfigurationId?: string;
   zones?: string[];
+  /** The version of its launch configuration, which its instances run (`versions.ts`). @default "v1" */
+  version?: string;
 }
 /** Fixture file layout. */
 export interface Fixture {
@@ -85,6 +88,8 @@ export function addSeedGroup(st: ModelState, spec: SeedGroupSpec, now: number): 
       seen.add(s.instanceId);
     }
   }
+  const version = spec.version ?? DEFAULT_VERSION;
+  if (typeof version !== "string" || version === "") throw new AdminError(400, "BadRequest", `version must be a non-empty string`);
   const zones = spec.zones && spec.zones.length > 0 ? spec.zones : [...DEFAULT_SEED_ZONES];
   const group: GroupRecord = {
     id,
@@ -100,6 +105,8 @@ export function addSeedGroup(st: ModelState, spec: SeedGroupSpec, now: number): 
     zones,
     instanceIds: [],
     activeActivityId: null,
+    version,
+    badVersions: [],
   };
   st.addGroup(group);
   instances.forEach((s, n) => {
@@ -114,6 +121,7 @@ export function addSeedGroup(st: ModelState, spec: SeedGroupSpec, now: number): 
       instanceType: s.instanceType ?? DEFAULT_SEED_INSTANCE_TYPE,
       addedAt: now,
       surge: false,
+      version,
     });
   });
   return group;

@@ -4,6 +4,7 @@
  */
 import type { ActivityRecord, FailureMark, GroupRecord, InstanceRecord } from "./types";
 import { TERMINAL_STATUSES } from "./types";
+import { withVersionDefaults } from "./versions";
 
 /** Identifies the JSON written by {@link ModelState.toSnapshot}. */
 export const SNAPSHOT_FORMAT = "pulumi-instance-refresh-emulator-state";
@@ -94,8 +95,12 @@ export class ModelState {
     };
   }
 
-  /** Rebuilds a state from {@link toSnapshot}'s output (already validated by the caller). */
-  static fromSnapshot(snapshot: StateSnapshot): ModelState {
+  /**
+   * Rebuilds a state from {@link toSnapshot}'s output (already validated by the caller); a file
+   * written before versions gets their defaults (`versions.ts`).
+   */
+  static fromSnapshot(input: StateSnapshot): ModelState {
+    const snapshot = withVersionDefaults(input);
     const state = new ModelState();
     for (const g of snapshot.groups) state.addGroup(g);
     for (const i of snapshot.instances) state.instances.set(i.id, i);

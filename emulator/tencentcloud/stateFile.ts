@@ -52,6 +52,9 @@ const GROUP_SPEC: RecordSpec = {
   zones: "string[]",
   instanceIds: "string[]",
   activeActivityId: "string|null",
+  // Versions (versions.ts): absent from files written before them.
+  version: { optional: "string" },
+  badVersions: { optional: "string[]" },
 };
 const INSTANCE_SPEC: RecordSpec = {
   id: "string",
@@ -64,6 +67,7 @@ const INSTANCE_SPEC: RecordSpec = {
   instanceType: "string",
   addedAt: "number",
   surge: "boolean",
+  version: { optional: "string" },
 };
 const BATCH_INSTANCE_SPEC: RecordSpec = {
   instanceId: "string",
@@ -71,6 +75,7 @@ const BATCH_INSTANCE_SPEC: RecordSpec = {
   lastActivityId: "string",
   message: "string",
   finishAt: "number|null",
+  previousVersion: { optional: "string|null" },
 };
 const BATCH_SPEC: RecordSpec = {
   num: "integer",
@@ -112,6 +117,7 @@ const ACTIVITY_SPEC: RecordSpec = {
   surgeDone: "boolean",
   supersededBy: "string|null",
   supersededEndStatus: { enum: ACTIVITY_STATUS, nullable: true },
+  version: { optional: "string" },
 };
 const FAILURE_MARK_SPEC: RecordSpec = { message: "string", remaining: "integer" };
 

@@ -15,6 +15,7 @@
  */
 import { splitIntoBatches } from "./batches";
 import type { ModelState } from "./state";
+import { activityVersion, versionAfterRefresh } from "./versions";
 import {
   PAUSED_STATUSES,
   TERMINAL_STATUSES,
@@ -141,7 +142,7 @@ export class RefreshMachine {
         const batch = this.currentBatch(a);
         if (!batch) break;
         for (const i of batch.instances) {
-          if (i.status === "RUNNING" && i.finishAt !== null && i.finishAt <= at) this.finishInstance(i, at);
+          if (i.status === "RUNNING" && i.finishAt !== null && i.finishAt <= at) this.finishInstance(a, i);
         }
         if (!batch.instances.some((i) => i.status === "RUNNING")) this.endBatch(a, batch, at);
         break;
@@ -190,7 +191,7 @@ export class RefreshMachine {
         status: "WAITING",
         startedAt: null,
         endedAt: null,
-        instances: ids.map((instanceId) => ({ instanceId, status: "WAITING", lastActivityId: "", message: "", finishAt: null })),
+        instances: ids.map((instanceId) => ({ instanceId, status: "WAITING", lastActivityId: "", message: "", finishAt: null, previousVersion: null })),
       }),
     );
     const a: ActivityRecord = {
@@ -214,6 +215,7 @@ export class RefreshMachine {
       surgeDone: spec.settings.RollingUpdateSettings.MaxSurge === 0,
       supersededBy: null,
       supersededEndStatus: null,
+      version: activityVersion(state, spec),
     };
     state.addActivity(a);
     const group = state.groups.get(spec.groupId);
@@ -349,7 +351,7 @@ export class RefreshMachine {
     if (!a.surgeDone) {
       const group = this.env.state.groups.get(a.groupId);
       for (let n = 0; n < surge && group; n++) {
-        const inst = this.newSurgeInstance(a.groupId, at);
+        const inst = this.newSurgeInstance(a, at);
         this.env.state.addInstance(inst);
         a.surgeInstanceIds.push(inst.id);
       }
@@ -390,12 +392,14 @@ export class RefreshMachine {
       return;
     }
     i.status = "RUNNING";
+    i.previousVersion = this.env.state.instances.get(i.instanceId)!.version;
     i.lastActivityId = this.env.newInstanceActivityId();
     i.message = "";
     i.finishAt = at + this.env.timing.batchMs;
   }
 
-  private finishInstance(i: BatchInstanceRecord, _at: number): void {
+  /** The refresh attempt of `i` ends: FAILED (a failure mark), or SUCCESSFUL and the instance runs the version `a` rolls out. */
+  private finishInstance(a: ActivityRecord, i: BatchInstanceRecord): void {
     i.finishAt = null;
     const mark = this.env.state.failures.get(i.instanceId);
     if (mark && mark.remaining > 0) {
@@ -406,6 +410,8 @@ export class RefreshMachine {
     } else {
       i.status = "SUCCESSFUL";
       i.message = "";
+      const inst = this.env.state.instances.get(i.instanceId);
+      if (inst) inst.version = versionAfterRefresh(this.env.state, a, i.instanceId);
     }
   }
 
@@ -477,11 +483,12 @@ export class RefreshMachine {
     }
   }
 
-  private newSurgeInstance(groupId: string, at: number): InstanceRecord {
-    const group = this.env.state.groups.get(groupId);
+  /** A MaxSurge instance of `a`, created from the launch configuration it rolls out. */
+  private newSurgeInstance(a: ActivityRecord, at: number): InstanceRecord {
+    const group = this.env.state.groups.get(a.groupId);
     return {
       id: this.env.newInstanceId(),
-      groupId,
+      groupId: a.groupId,
       lifeCycleState: "CREATING",
       healthStatus: "HEALTHY",
       protectedFromScaleIn: false,
@@ -490,6 +497,7 @@ export class RefreshMachine {
       instanceType: "S5.MEDIUM2",
       addedAt: at,
       surge: true,
+      version: a.version,
     };
   }
 }

@@ -146,6 +146,10 @@ export interface GroupRecord {
   instanceIds: string[];
   /** The non-terminal refresh activity holding the group, if any (the group is DISABLED meanwhile). */
   activeActivityId: string | null;
+  /** The version of its launch configuration: what the next NORMAL refresh rolls out (`versions.ts`). */
+  version: string;
+  /** Versions marked bad (admin): an IN_SERVICE instance running one is unhealthy. */
+  badVersions: string[];
 }
 
 /** An instance of a scaling group. */
@@ -161,6 +165,8 @@ export interface InstanceRecord {
   addedAt: number;
   /** True for MaxSurge instances created by a refresh activity. */
   surge: boolean;
+  /** The version it runs: set when a refresh of it succeeds (`versions.ts`). */
+  version: string;
 }
 
 /** An instance's place in a batch. */
@@ -171,6 +177,8 @@ export interface BatchInstanceRecord {
   message: string;
   /** When the current refresh attempt ends (RUNNING only). */
   finishAt: number | null;
+  /** The version the instance ran when this entry's refresh started (a rollback restores it); null before. */
+  previousVersion: string | null;
 }
 
 /** One batch of an activity. */
@@ -212,6 +220,8 @@ export interface ActivityRecord {
   supersededBy: string | null;
   /** Status this activity ends with once superseded and drained. */
   supersededEndStatus: ActivityStatus | null;
+  /** The version it rolls out: NORMAL, the group's at Start; ROLLBACK, the one its instances return to (`versions.ts`). */
+  version: string;
 }
 
 /** A pending "this instance fails its refresh" mark set through the admin API. */

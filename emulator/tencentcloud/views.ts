@@ -2,6 +2,7 @@
 import { formatTime } from "../clock";
 import type { ModelState } from "./state";
 import type { ActivityRecord, AutoScalingGroup, GroupRecord, Instance, InstanceRecord, RefreshActivity } from "./types";
+import { groupVersionView, type GroupVersionView } from "./versions";
 
 /**
  * A `RefreshActivity` as DescribeRefreshActivities returns it.
@@ -101,10 +102,8 @@ export function toInstance(i: InstanceRecord, state: ModelState): Instance {
   };
 }
 
-/** The admin API's view of a group: camelCase summary plus the API shapes. */
-export interface EmulatorGroupView {
-  /** `asg-xxxxxxxx`. */
-  groupId: string;
+/** The admin API's view of a group: camelCase summary, its versions (`versions.ts`) plus the API shapes. */
+export interface EmulatorGroupView extends GroupVersionView {
   /** AutoScalingGroupName. */
   name: string;
   /** `DISABLED` while a refresh activity runs or is paused. */
@@ -117,18 +116,22 @@ export interface EmulatorGroupView {
   autoScalingGroup: AutoScalingGroup;
   /** Its instances as DescribeAutoScalingInstances returns them. */
   instances: Instance[];
+  /** The version each of its instances runs, by instance id. */
+  instanceVersions: Record<string, string>;
 }
 
 /** Builds an {@link EmulatorGroupView}. */
 export function toGroupView(g: GroupRecord, state: ModelState): EmulatorGroupView {
   const asg = toAutoScalingGroup(g, state);
+  const members = g.instanceIds.map((id) => state.instances.get(id)).filter((i): i is InstanceRecord => !!i);
   return {
-    groupId: g.id,
+    ...groupVersionView(g),
     name: g.name,
     enabledStatus: asg.EnabledStatus,
     activeActivityId: g.activeActivityId,
     instanceIds: [...g.instanceIds],
     autoScalingGroup: asg,
-    instances: g.instanceIds.map((id) => state.instances.get(id)).filter((i): i is InstanceRecord => !!i).map((i) => toInstance(i, state)),
+    instances: members.map((i) => toInstance(i, state)),
+    instanceVersions: Object.fromEntries(members.map((i) => [i.id, i.version])),
   };
 }
