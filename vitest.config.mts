@@ -16,6 +16,7 @@ export const LONGEST_FILES = [
   "test/faults/cli.test.ts",
   "test/e2e/rollback.test.ts",
   "test/e2e/alicloud.test.ts",
+  "test/e2e/gate.test.ts",
   "test/e2e/examples.test.ts",
   "test/policies/cli.test.ts",
   "test/plan/cli.test.ts",
