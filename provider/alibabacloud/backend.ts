@@ -14,7 +14,7 @@ import { SharedPoller } from "../core/poller";
 import type { RateLimiter } from "../core/rateLimit";
 import type { Sleep } from "../core/retry";
 import { IN_FLIGHT_STATUSES, cancelPlanOf, isRollbackPhase, matchesInputs, progressLine, rollbackRefusalOf, startParameters, toOutputs, viewOf } from "./activity";
-import { MAX_PAGES, MAX_TASKS_PER_DESCRIBE, type EssClient } from "./client/client";
+import { MAX_GROUPS_PER_DESCRIBE, MAX_PAGES, MAX_TASKS_PER_DESCRIBE, type EssClient } from "./client/client";
 import { AlibabaCloudApiError } from "./client/errors";
 import { PROPERTY, type NormalizedAlicloudInputs } from "./settings";
 import type { AlicloudInstanceRefreshOutputs, EssTask } from "./types";
@@ -24,6 +24,11 @@ import { ALICLOUD_WORDS } from "./words";
 export const CLIENT_TOKEN_PREFIX = "pir-";
 /** Hex digits of the token's hash. */
 export const CLIENT_TOKEN_HASH_LENGTH = 40;
+/**
+ * How long a group's task listing is reused, ms: the start that follows a create's in-flight check
+ * takes its ClientToken's "newest ended task" from that check's listing instead of listing again.
+ */
+export const LISTING_REUSE_MS = 5_000;
 
 /** Codes that mean the credentials were refused. */
 const AUTH_CODES = /^(InvalidAccessKeyId|SignatureDoesNotMatch|InvalidSecurityToken|MissingSecurityToken|IncompleteSignature|InvalidTimeStamp|Forbidden)/;
@@ -74,6 +79,12 @@ export function createAlicloudBackend(options: AlicloudBackendOptions): Alicloud
   const describeMany = async (ids: string[]) => new Map((await client.describeTasks(ids)).map((t) => [t.InstanceRefreshTaskId ?? "", t]));
   const tasks = new Batcher(describeMany, { maxBatch: MAX_TASKS_PER_DESCRIBE, whenReady: options.limiter ? () => options.limiter!.idle("ess:DescribeInstanceRefreshes") : undefined });
   const poller = new SharedPoller<EssTask>(describeMany, MAX_TASKS_PER_DESCRIBE, { intervalMs: options.pollIntervalMs, sleep: options.sleep, now: options.now });
+  const capacities = new Batcher((ids: string[]) => client.activeCapacities(ids), {
+    maxBatch: MAX_GROUPS_PER_DESCRIBE,
+    whenReady: options.limiter ? () => options.limiter!.idle("ess:DescribeScalingGroups") : undefined,
+  });
+  const now = options.now ?? Date.now;
+  const listings = new Map<string, { at: number; tasks: EssTask[] }>();
 
   /** Every task of a group, newest first. */
   const groupTasks = async (groupId: string): Promise<EssTask[]> => {
@@ -85,7 +96,13 @@ export function createAlicloudBackend(options: AlicloudBackendOptions): Alicloud
       if (!nextToken) break;
       token = nextToken;
     }
+    listings.set(groupId, { at: now(), tasks: all });
     return all;
+  };
+  /** The group's tasks as listed in the last {@link LISTING_REUSE_MS}, or listed now. */
+  const recentGroupTasks = async (groupId: string): Promise<EssTask[]> => {
+    const recent = listings.get(groupId);
+    return recent && now() - recent.at < LISTING_REUSE_MS ? recent.tasks : groupTasks(groupId);
   };
 
   return {
@@ -114,7 +131,7 @@ export function createAlicloudBackend(options: AlicloudBackendOptions): Alicloud
     inFlight: async (groupId) => (await groupTasks(groupId)).filter((t) => IN_FLIGHT_STATUSES.has(t.Status ?? "")),
 
     async capacity(groupId) {
-      const capacity = await client.activeCapacity(groupId);
+      const capacity = await capacities.load(groupId);
       if (capacity === undefined) {
         throw new InstanceRefreshRejected(
           `${PROPERTY.groupId}: scaling group ${groupId} does not exist in this region (DescribeScalingGroups found nothing); nothing was started.`,
@@ -128,7 +145,7 @@ export function createAlicloudBackend(options: AlicloudBackendOptions): Alicloud
     matches: matchesInputs,
 
     async start(inputs) {
-      const lastEnded = (await groupTasks(inputs.scalingGroupId)).find((t) => !IN_FLIGHT_STATUSES.has(t.Status ?? ""));
+      const lastEnded = (await recentGroupTasks(inputs.scalingGroupId)).find((t) => !IN_FLIGHT_STATUSES.has(t.Status ?? ""));
       const token = clientToken(currentUrn() ?? inputs.scalingGroupId, inputs, lastEnded?.InstanceRefreshTaskId);
       return client.startInstanceRefresh({ ...startParameters(inputs), ClientToken: token });
     },

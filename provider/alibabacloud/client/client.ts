@@ -15,6 +15,8 @@ export const ESS_API_VERSION = "2022-02-22";
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 /** Most task ids one DescribeInstanceRefreshes takes (its largest `MaxResults`). */
 export const MAX_TASKS_PER_DESCRIBE = 50;
+/** Most group ids one DescribeScalingGroups takes (its largest `PageSize`). */
+export const MAX_GROUPS_PER_DESCRIBE = 50;
 /** Largest `PageSize` of DescribeScalingInstances. */
 export const MAX_INSTANCES_PER_PAGE = 100;
 /** Most pages read when listing. */
@@ -66,8 +68,8 @@ export interface EssClient {
   describeTasks(taskIds: readonly string[]): Promise<EssTask[]>;
   /** A group's tasks, newest first, one page. */
   describeGroupTasks(groupId: string, nextToken?: string): Promise<TaskPage>;
-  /** The group's `ActiveCapacity` (In Service instances), or undefined when the group does not exist. */
-  activeCapacity(groupId: string): Promise<number | undefined>;
+  /** The groups' `ActiveCapacity` (In Service instances), by id (at most {@link MAX_GROUPS_PER_DESCRIBE}); a group that does not exist is missing. */
+  activeCapacities(groupIds: readonly string[]): Promise<Map<string, number>>;
   readonly retry: RetryStrategy<AlibabaCloudApiError>;
 }
 
@@ -201,10 +203,10 @@ export function createEssClient(options: EssClientOptions): EssClient {
       const next = typeof body.NextToken === "string" && body.NextToken !== "" ? body.NextToken : undefined;
       return { tasks: (body.InstanceRefreshTasks ?? []) as EssTask[], nextToken: next };
     },
-    async activeCapacity(groupId) {
-      const body = await call("DescribeScalingGroups", { ScalingGroupIds: [groupId] });
-      const group = ((body.ScalingGroups ?? []) as Array<{ ScalingGroupId?: string; ActiveCapacity?: number }>).find((g) => g.ScalingGroupId === groupId);
-      return group ? (group.ActiveCapacity ?? 0) : undefined;
+    async activeCapacities(groupIds) {
+      const body = await call("DescribeScalingGroups", { ScalingGroupIds: [...groupIds], PageSize: MAX_GROUPS_PER_DESCRIBE });
+      const groups = (body.ScalingGroups ?? []) as Array<{ ScalingGroupId?: string; ActiveCapacity?: number }>;
+      return new Map(groups.map((g) => [g.ScalingGroupId ?? "", g.ActiveCapacity ?? 0]));
     },
     retry,
   };
