@@ -17,6 +17,7 @@ import { emulatorThroughput } from "./emulatorThroughput";
 import { engineOverhead } from "./engineOverhead";
 import type { Figure, FigureRunner } from "./figure";
 import { latency } from "./latency";
+import { gateOverhead } from "./gateOverhead";
 import { memory } from "./memory";
 import { policyOverhead } from "./policyOverhead";
 import { providerSize } from "./providerSize";
@@ -33,6 +34,7 @@ export const FIGURES: Record<string, FigureRunner> = {
   emulatorThroughput,
   memory,
   destroyMany,
+  gateOverhead,
 };
 
 /** Machine description written next to the figures. */
