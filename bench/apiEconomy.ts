@@ -293,7 +293,7 @@ export function essBreakdown(describes: readonly RequestLogEntry[], maxIdsPerCal
   return (
     `${pollRounds} shared poll rounds (<= ${maxIdsPerCall} ids each; ${full} of them with ${maxIdsPerCall}), ` +
     `${afterStart} coalesced reads after the Starts (of ${seen.size} task${seen.size === 1 ? "" : "s"}; ${singleAfterStart} of those reads carried a single id), ` +
-    `${byGroup} by-group listings (one group each: the in-flight check and the ClientToken's listing before each Start); largest by-id call ${mostIds} id${mostIds === 1 ? "" : "s"}`
+    `${byGroup} by-group listings (one group each: the in-flight check before each Start, whose listing the ClientToken reuses); largest by-id call ${mostIds} id${mostIds === 1 ? "" : "s"}`
   );
 }
 
