@@ -35,7 +35,7 @@ const UNKNOWN_TEXT = "(known after apply)";
 const ONE_AT_A_TIME = 100;
 
 /** The heading's words where ESS says it differently from {@link ACTION_TEXT}. */
-const ESS_ACTION_TEXT: Partial<Record<RolloutAction, string>> = {
+export const ESS_ACTION_TEXT: Partial<Record<RolloutAction, string>> = {
   approve: "resumes the canary refresh from its checkpoint pause (approvedCheckpoints)",
   rollback: "rolls back the refresh",
   "rollback-wait": "waits for the task's rollback to settle; sends no second rollback",
@@ -48,6 +48,8 @@ export interface AlicloudRolloutChange extends RolloutChangeBase {
   bridged: boolean;
   /** The settings as `AlicloudInstanceRefresh` inputs (the bridged arguments converted), raw: unset, unknown or set. */
   settings: Record<string, unknown>;
+  /** The `gate` input (AlicloudInstanceRefresh only), raw: unset, unknown, secret or set. Its header values are never shown. */
+  gate?: unknown;
   /** How long `up` waits for the task: from `wait.until`; undefined when unknown (and always for the bridged resource). */
   waitUntil?: "started" | "settled";
   /** The task as recorded in state (an AlicloudInstanceRefresh's outputs), for updates, replacements and deletes. */
@@ -82,6 +84,7 @@ export function describeAlicloudChange(urn: string, steps: readonly PlannedStep[
     groupId: String(inputs.scalingGroupId ?? oldInputs.scalingGroupId ?? "(unknown)"),
     bridged,
     settings,
+    gate: bridged ? undefined : inputs.gate,
     waitUntil: bridged ? undefined : waitUntilOf(inputs),
     recorded,
     reasons,

@@ -3,8 +3,10 @@ export {
   ACTION_TEXT,
   renderPlan,
   rolloutChanges,
+  type RenderOptions,
   type AlicloudRolloutChange,
   type RolloutAction,
   type RolloutChange,
   type TencentRolloutChange,
 } from "./render";
+export { gateWords, mermaidText, rolloutDiagram, type GateWords } from "./diagram";

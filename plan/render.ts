@@ -2,11 +2,12 @@
  * Turns a parsed preview into a rollout plan in Markdown: for each instance refresh the preview
  * creates, replaces, pauses, resumes, rolls back or cancels — Tencent's (`tencent.ts`) and Alibaba
  * Cloud ESS's (`alicloud.ts`) — the group, the settings in words, what `pulumi up` will send and why
- * it changes, plus the policy violations. Reviewers see what a merge does to production, not just
- * property names.
+ * it changes, and a Mermaid diagram of the rollout (`diagram.ts`; left out with `diagram: false`),
+ * plus the policy violations. Reviewers see what a merge does to production, not just property names.
  */
 import { ALICLOUD_REFRESH_TYPES, alicloudSection, describeAlicloudChange, type AlicloudRolloutChange } from "./alicloud";
 import { QUIET_OPS, nameOf } from "./change";
+import { rolloutDiagram } from "./diagram";
 import type { PlannedStep, PlannedViolation, PreviewRecord } from "./preview";
 import { TENCENT_REFRESH_TYPES, describeTencentChange, tencentSection, type TencentRolloutChange } from "./tencent";
 
@@ -32,11 +33,23 @@ export function rolloutChanges(record: PreviewRecord): RolloutChange[] {
   );
 }
 
+/** Options of {@link renderPlan}. */
+export interface RenderOptions {
+  /**
+   * Add a Mermaid diagram of each change's rollout (a ```` ```mermaid ```` block, drawn by GitHub) at
+   * the end of its section; `false` gives the text plan alone, for terminals.
+   * @default true
+   */
+  diagram?: boolean;
+}
+
 /**
  * Renders the plan as Markdown.
- * @example renderPlan(parsePreview(text))
+ * @example renderPlan(parsePreview(text)) // with a diagram per change
+ * @example renderPlan(parsePreview(text), { diagram: false }) // the text plan alone
  */
-export function renderPlan(record: PreviewRecord): string {
+export function renderPlan(record: PreviewRecord, options: RenderOptions = {}): string {
+  const diagram = options.diagram ?? true;
   const changes = rolloutChanges(record);
   const lines = ["## Instance refresh plan", ""];
   if (changes.length === 0) {
@@ -45,6 +58,7 @@ export function renderPlan(record: PreviewRecord): string {
   for (const change of changes) {
     lines.push(...(change.cloud === "alicloud" ? alicloudSection(change) : tencentSection(change)));
     if (change.reasons.length > 0) lines.push("Why:", ...change.reasons.map((reason) => `- ${reason}`), "");
+    if (diagram) lines.push(...rolloutDiagram(change), "");
   }
   lines.push(...renderViolations(record.violations));
   return `${lines.join("\n").trimEnd()}\n`;

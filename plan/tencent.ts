@@ -20,7 +20,12 @@ export const TENCENT_REFRESH_TYPES: ReadonlySet<string> = new Set([INSTANCE_REFR
 /** What a merge does to one Tencent refresh. */
 export interface TencentRolloutChange extends RolloutChangeBase {
   cloud: "tencentcloud";
+  /** True for the bridged `StartInstanceRefresh` (no `approvedBatches`, no `gate`). */
+  bridged: boolean;
+  /** `refreshMode` and the rolling-update settings (`batchNumber`, `batchPause`, `maxSurge`, `failProcess`), raw. */
   settings: Record<string, unknown>;
+  /** The `gate` input (InstanceRefresh only), raw: unset, unknown, secret or set. Its header values are never shown. */
+  gate?: unknown;
   /** Instances per batch, when the group's size is known from the last refresh. */
   batchPlan?: number[];
   /** The activity as recorded in state (the resource's outputs), for updates and deletes. */
@@ -66,6 +71,8 @@ export function describeTencentChange(urn: string, steps: readonly PlannedStep[]
     urn,
     name: nameOf(urn),
     action,
+    bridged: type === BRIDGED_START_INSTANCE_REFRESH_TYPE,
+    gate: type === INSTANCE_REFRESH_TYPE ? inputs.gate : undefined,
     groupId: String(inputs.autoScalingGroupId ?? oldInputs.autoScalingGroupId ?? "(unknown)"),
     settings: { refreshMode: inputs.refreshMode ?? DEFAULT_REFRESH_MODE, ...settings },
     batchPlan,

@@ -149,6 +149,9 @@ export interface MaxHealthyConfig {
 /** Config of `instance-refresh-production-checkpoint`. */
 export type ProductionCheckpointConfig = ProductionStacksConfig;
 
+/** Config of `instance-refresh-gate-before-second-batch`: which stacks are production. */
+export type GateBeforeSecondBatchConfig = ProductionStacksConfig;
+
 /**
  * Config of `instance-refresh-rollout-limits`: the normal form of a rollout (`normalForm.ts`),
  * one statement for both clouds. Each limit is a count of instances or a percent string; unset,
@@ -341,6 +344,12 @@ export const CONFIG_SCHEMAS = {
       productionTags: productionTagsSchema,
     },
   },
+  gateBeforeSecondBatch: {
+    properties: {
+      productionStackPattern: productionStackPatternSchema,
+      productionTags: productionTagsSchema,
+    },
+  },
   rolloutLimits: {
     properties: {
       maxUnavailable: rolloutLimitSchema(
@@ -398,6 +407,7 @@ export const CONFIG_DEFAULTS = {
   maxHealthy: {} as MaxHealthyConfig,
   skipMatching: {} as NoConfig,
   productionCheckpoint: { productionStackPattern: DEFAULT_PRODUCTION_STACK_PATTERN, productionTags: {} } as ProductionCheckpointConfig,
+  gateBeforeSecondBatch: { productionStackPattern: DEFAULT_PRODUCTION_STACK_PATTERN, productionTags: {} } as GateBeforeSecondBatchConfig,
   rolloutLimits: { groupSizes: {} } as RolloutLimitsConfig,
   onePerGroup: {} as NoConfig,
   sharedConfig: {

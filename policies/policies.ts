@@ -6,6 +6,7 @@ import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { batchNumberWithinGroup, minBatches } from "./batchCount";
 import { maxBatchSize } from "./batchSize";
 import { productionCheckpoint, skipMatching } from "./essSafety";
+import { gateBeforeSecondBatch } from "./gateBeforeSecondBatch";
 import { maxHealthy, minHealthy } from "./healthyPercentage";
 import { maxSurge, surgeOnReset } from "./maxSurge";
 import { failProcess, productionPause, productionRollback, targetHealth } from "./safety";
@@ -58,6 +59,7 @@ export const policies: Policies = checkPolicies([
   maxHealthy,
   skipMatching,
   productionCheckpoint,
+  gateBeforeSecondBatch,
   rolloutLimits,
   onePerGroup,
   sharedConfig,

@@ -1,6 +1,7 @@
 /**
  * Which stacks are production, for the policies that ask more of them
- * (`instance-refresh-production-pause`, `instance-refresh-production-rollback`): a stack whose name
+ * (`instance-refresh-production-pause`, `instance-refresh-production-rollback`,
+ * `instance-refresh-production-checkpoint`, `instance-refresh-gate-before-second-batch`): a stack whose name
  * matches `productionStackPattern`, or one tagged with any entry of `productionTags`. Both are set
  * once in `instance-refresh-shared-config` and merged into each such policy's config (`packConfig.ts`).
  */

@@ -44,6 +44,12 @@ async function planOfPreview(): Promise<string> {
   const preview = await stack.must(["preview", "--json"], { env: { PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "true" } });
   const plan = spawnSync(process.execPath, [PLAN_BIN], { input: preview.stdout, encoding: "utf8" });
   expect(plan.status, plan.stderr).toBe(0);
+  // Each rollout is drawn; --no-diagram writes the same plan without the diagrams.
+  expect(plan.stdout).toContain("```mermaid\nflowchart TD\n");
+  const text = spawnSync(process.execPath, [PLAN_BIN, "--no-diagram"], { input: preview.stdout, encoding: "utf8" });
+  expect(text.status, text.stderr).toBe(0);
+  expect(text.stdout).not.toContain("```mermaid");
+  expect(`${plan.stdout.replace(/```mermaid\n[\s\S]*?\n```\n\n?/g, "").trimEnd()}\n`).toBe(text.stdout);
   return plan.stdout;
 }
 
@@ -56,6 +62,16 @@ async function mutationsSince(sinceSeq: number) {
 const lastSeq = async () => (await emu.admin.requests({ limit: 1 }))[0]?.seq ?? 0;
 
 describe("the rollout plan says what `pulumi up` then sends", () => {
+  it("refuses an unknown argument with its usage, and prints the usage on --help", () => {
+    const wrong = spawnSync(process.execPath, [PLAN_BIN, "--diagram=off"], { input: "", encoding: "utf8" });
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain('instance-refresh-plan: unknown argument "--diagram=off"');
+    expect(wrong.stderr).toContain("usage: instance-refresh-plan [--no-diagram] < preview.json > plan.md");
+    const help = spawnSync(process.execPath, [PLAN_BIN, "--help"], { encoding: "utf8" });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain("--no-diagram");
+  });
+
   it(
     "an unchanged refresh paused on a failed instance: the plan says ResumeInstanceRefresh with RETRY, and up sends exactly that",
     async () => {

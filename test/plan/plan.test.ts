@@ -3,6 +3,9 @@ import { parsePreview, renderPlan, rolloutChanges } from "../../plan";
 import { ALICLOUD_INSTANCE_REFRESH_TYPE, BRIDGED_ESS_INSTANCE_REFRESH_TYPE } from "../../provider/alibabacloud/tokens";
 import { INSTANCE_REFRESH_TYPE } from "../../provider/tencentcloud/tokens";
 
+/** The text plan alone, as `--no-diagram` writes it (test/plan/diagram.test.ts checks the diagrams). */
+const TEXT_PLAN = { diagram: false } as const;
+
 const URN = "urn:pulumi:dev::quickstart::pulumi-nodejs:dynamic/tencentcloud:InstanceRefresh::web-rollout";
 
 const baseInputs = {
@@ -112,7 +115,7 @@ describe("an in-place update: what `pulumi up` sends, from the status recorded i
   /** Unchanged inputs on a refresh running its first batch: `up` only keeps waiting (the baseline). */
   const plan = (change: { inputs?: object; oldInputs?: object; recorded?: object } = {}) => {
     const text = digest("update", { ...baseInputs, ...change.inputs }, {}, change.recorded ?? {}, { ...baseInputs, ...change.oldInputs });
-    return { change: rolloutChanges(parsePreview(text))[0], markdown: renderPlan(parsePreview(text)) };
+    return { change: rolloutChanges(parsePreview(text))[0], markdown: renderPlan(parsePreview(text), TEXT_PLAN) };
   };
 
   it("baseline: a running refresh with unchanged inputs is waited for, nothing sent", () => {
@@ -216,7 +219,7 @@ describe("rollback: true: what `pulumi up` sends, from the state recorded", () =
       { ...succeeded, ...change.recorded },
       { ...baseInputs, ...change.oldInputs },
     );
-    const markdown = renderPlan(parsePreview(text));
+    const markdown = renderPlan(parsePreview(text), TEXT_PLAN);
     return { change: rolloutChanges(parsePreview(text))[0], markdown, lines: markdown.split("\n") };
   };
   const HEADING = "### `web-rollout` on `asg-h7tgd87d` — rolls back the refresh: the instances it refreshed return to their previous configuration";
@@ -332,7 +335,7 @@ describe("rollback: true: what `pulumi up` sends, from the state recorded", () =
 describe("renderPlan", () => {
   it("writes the group, the batch plan, the settings and the reason", () => {
     const newInputs = { ...baseInputs, refreshSettings: { rollingUpdateSettings: { ...baseInputs.refreshSettings.rollingUpdateSettings, batchNumber: 2 } } };
-    const markdown = renderPlan(parsePreview(digest("replace", newInputs, { replaceReasons: ["refreshSettings"] })));
+    const markdown = renderPlan(parsePreview(digest("replace", newInputs, { replaceReasons: ["refreshSettings"] })), TEXT_PLAN);
     expect(markdown).toContain("`web-rollout` on `asg-h7tgd87d` — cancels the current refresh");
     expect(markdown).toContain("| batches | 2 (4 + 3 instances) |");
     expect(markdown).toContain("| max surge | 1 |");
@@ -340,7 +343,7 @@ describe("renderPlan", () => {
   });
 
   it("says so when nothing changes", () => {
-    expect(renderPlan({ steps: [], violations: [] })).toContain("This change starts, pauses, resumes, rolls back or cancels no instance refresh.");
+    expect(renderPlan({ steps: [], violations: [] }, TEXT_PLAN)).toContain("This change starts, pauses, resumes, rolls back or cancels no instance refresh.");
   });
 });
 
@@ -384,7 +387,7 @@ describe("Alibaba Cloud ESS: an AlicloudInstanceRefresh", () => {
       replaceReasons: change.replace ?? [],
     };
     const record = parsePreview(JSON.stringify({ steps: [step] }));
-    const markdown = renderPlan(record);
+    const markdown = renderPlan(record, TEXT_PLAN);
     return { change: rolloutChanges(record)[0], markdown, lines: markdown.split("\n") };
   };
 
@@ -571,7 +574,7 @@ describe("Alibaba Cloud ESS: the bridged alicloud.ess.InstanceRefresh", () => {
       diffReasons: diff,
     };
     const record = parsePreview(JSON.stringify({ steps: [step] }));
-    return { change: rolloutChanges(record)[0], lines: renderPlan(record).split("\n") };
+    return { change: rolloutChanges(record)[0], lines: renderPlan(record, TEXT_PLAN).split("\n") };
   };
 
   it("a create: StartInstanceRefresh through the bridged provider, which sends SkipMatching false when unset", () => {

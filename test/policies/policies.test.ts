@@ -25,6 +25,7 @@ const EXPECTED: Record<string, { level: EnforcementLevel; kind: "resource" | "st
   "instance-refresh-max-healthy": { level: "mandatory", kind: "resource", config: "maxHealthy" },
   "instance-refresh-skip-matching": { level: "advisory", kind: "resource", config: "skipMatching" },
   "instance-refresh-production-checkpoint": { level: "advisory", kind: "resource", config: "productionCheckpoint" },
+  "instance-refresh-gate-before-second-batch": { level: "advisory", kind: "resource", config: "gateBeforeSecondBatch" },
   "instance-refresh-rollout-limits": { level: "mandatory", kind: "stack", config: "rolloutLimits" },
   "instance-refresh-one-per-group": { level: "mandatory", kind: "stack", config: "onePerGroup" },
   "instance-refresh-shared-config": { level: "advisory", kind: "stack", config: "sharedConfig" },
@@ -38,6 +39,7 @@ const NO_DEFAULT = new Set([
   "productionPause.productionStackPattern",
   "productionRollback.productionStackPattern",
   "productionCheckpoint.productionStackPattern",
+  "gateBeforeSecondBatch.productionStackPattern",
 ]);
 
 describe("the policy list", () => {
@@ -73,6 +75,7 @@ describe("the policy list", () => {
     expect(CONFIG_DEFAULTS.productionPause.productionStackPattern).toBe(CONFIG_SCHEMAS.sharedConfig.properties.productionStackPattern.default);
     expect(CONFIG_DEFAULTS.productionRollback.productionStackPattern).toBe(CONFIG_SCHEMAS.sharedConfig.properties.productionStackPattern.default);
     expect(CONFIG_DEFAULTS.productionCheckpoint.productionStackPattern).toBe(CONFIG_SCHEMAS.sharedConfig.properties.productionStackPattern.default);
+    expect(CONFIG_DEFAULTS.gateBeforeSecondBatch.productionStackPattern).toBe(CONFIG_SCHEMAS.sharedConfig.properties.productionStackPattern.default);
   });
 
   it("rejects duplicate, reserved and non-kebab-case names", () => {
