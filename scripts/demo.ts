@@ -2,14 +2,15 @@
  * `npm run demo`: the main job on a fresh machine, with no account. Starts the emulator (both clouds
  * on one port), creates a local-backend stack of the quickstart program (root Pulumi.yaml), and walks
  * through a rollout on each cloud: `pulumi up` with progress (Tencent batch by batch, Alibaba ESS up
- * to its canary checkpoint), a pause and a resume through config, the canary's approval, a policy
- * gate stopping an unsafe change, and `pulumi destroy`. Cleans up after itself, also on Ctrl-C.
+ * to its canary checkpoint), a pause and a resume through config, the canary's approval, a health
+ * gate stopping a bad version and rolling it back, a policy gate stopping an unsafe change, and
+ * `pulumi destroy`. Cleans up after itself, also on Ctrl-C.
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, spawnEmulator, type SpawnedEmulator } from "../emulator";
+import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, healthUrl, spawnEmulator, type SpawnedEmulator } from "../emulator";
 
 /** Seconds the emulator spends on one batch: slow enough to watch, fast enough for a 2-minute demo. */
 const DEMO_SECONDS_PER_BATCH = 5;
@@ -133,6 +134,18 @@ async function main(): Promise<void> {
   await mustPulumi(["up", "--yes", "--skip-preview"]);
   const approved = await stackOutputs();
   summary.push(`ESS canary approved ${String(approved.essTaskId)}: ${String(approved.essStatus)} at ${String(approved.essPercentRefreshed)} %`);
+
+  banner("A bad version behind a health gate: stopped after batch 1 and rolled back");
+  await emulator.admin.setVersion(GROUP_ID, { version: "v3-broken", bad: true });
+  await mustPulumi(["config", "set", "imageId", "img-b4db4d00"]);
+  await mustPulumi(["config", "set", "batchPause", "BATCH_INTERVAL_PAUSE"]);
+  await mustPulumi(["config", "set", "healthUrl", healthUrl(endpoint, GROUP_ID)]);
+  const gated = await pulumi(["up", "--yes", "--skip-preview"]);
+  if (gated.code === 0 || !gated.output.includes("rolled back")) throw new Error("the health gate did not stop the bad version");
+  const health = await fetch(healthUrl(endpoint, GROUP_ID));
+  summary.push(`health gate: the broken version failed its first gate, was rolled back (group health ${health.status}), and up exited ${gated.code}`);
+  await mustPulumi(["config", "rm", "healthUrl"]);
+  await mustPulumi(["config", "rm", "batchPause"]);
 
   banner("Policy gate: a one-batch rollout is stopped at preview");
   await mustPulumi(["config", "set", "batchNumber", "1"]);

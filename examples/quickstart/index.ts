@@ -9,6 +9,9 @@
  * - `imageId` — the image the launch configuration now uses; changing it starts a new refresh.
  * - `batchNumber` (3), `maxSurge` (1) — rollout shape.
  * - `paused` (false) — set true to pause a running refresh, false to resume it.
+ * - `batchPause` ("AUTOMATIC") — "BATCH_INTERVAL_PAUSE" pauses after every batch (a gate).
+ * - `healthUrl` (unset) — a health endpoint: every batch pause becomes a measured gate that resumes
+ *   the rollout when the endpoint stays healthy for 3 s, and rolls it back when it does not.
  * - `waitUntil` ("settled") — "started" returns as soon as the refresh is running.
  * - `scalingGroupId` (unset) — an Alibaba Cloud ESS group to refresh too, with a canary: the refresh
  *   pauses at 50 % (CheckpointPause) until `approvedCheckpoints` is 1. `essImageId` is its image.
@@ -17,6 +20,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AlicloudInstanceRefresh, InstanceRefresh } from "pulumi-instance-refresh";
 
 const config = new pulumi.Config();
+const healthUrl = config.get("healthUrl");
 
 const refresh = new InstanceRefresh("web-rollout", {
   autoScalingGroupId: config.require("autoScalingGroupId"),
@@ -25,13 +29,14 @@ const refresh = new InstanceRefresh("web-rollout", {
     rollingUpdateSettings: {
       batchNumber: config.getNumber("batchNumber") ?? 3,
       maxSurge: config.getNumber("maxSurge") ?? 1,
-      batchPause: "AUTOMATIC",
+      batchPause: config.get("batchPause") === "BATCH_INTERVAL_PAUSE" ? "BATCH_INTERVAL_PAUSE" : "AUTOMATIC",
       failProcess: "AUTO_PAUSE",
     },
   },
   paused: config.getBoolean("paused") ?? false,
   triggers: { imageId: config.require("imageId") },
   wait: { until: config.get("waitUntil") === "started" ? "started" : "settled" },
+  gate: healthUrl ? { http: { url: healthUrl }, soakSeconds: 3, intervalSeconds: 1, onFailure: "rollback" } : undefined,
 });
 
 export const refreshActivityId = refresh.refreshActivityId;
