@@ -85,10 +85,9 @@ async function gateFailed<N, I, O extends object>(
   let done: string;
   let recorded: Tracked<N> = atGate;
   if (gate.onFailure === "rollback") {
-    ctx.log(`${view.groupId} ${view.id}: health gate failed; rolling back (gate.onFailure: rollback)`);
     let rolled: FlowResult<O>;
     try {
-      rolled = await rollbackFlow(ctx, inputs, atGate);
+      rolled = await rollbackFlow(ctx, inputs, atGate, "gate.onFailure: rollback");
     } catch (error) {
       throw error instanceof InstanceRefreshFailure ? error.withProperties({ ...extras() }) : error;
     }

@@ -35,7 +35,13 @@ export function refusalOf(origin: { phase: string; status: string; isRollback: b
  * Rolls `origin` back (or finds the rollback an earlier `up` started), then waits for the rollback
  * with progress lines. The outputs stay the origin's, with the rollback beside them.
  */
-export async function rollbackFlow<N, I, O extends object>(ctx: FlowContext<N, I, O>, inputs: I, origin: Tracked<N>): Promise<FlowResult<O>> {
+export async function rollbackFlow<N, I, O extends object>(
+  ctx: FlowContext<N, I, O>,
+  inputs: I,
+  origin: Tracked<N>,
+  /** Why, for the progress line. @default "<rollback input>: true" */
+  why?: string,
+): Promise<FlowResult<O>> {
   const { backend } = ctx;
   const { words } = backend;
   const intent = backend.intent(inputs);
@@ -92,7 +98,7 @@ export async function rollbackFlow<N, I, O extends object>(ctx: FlowContext<N, I
     }
     throw error;
   }
-  ctx.log(`${subject}: rolling back (${words.rollbackProperty}: true) — ${words.actions.rollback} started ${rollbackId}`);
+  ctx.log(`${subject}: rolling back (${why ?? `${words.rollbackProperty}: true`}) — ${words.actions.rollback} started ${rollbackId}`);
   rollback = (await unlessTransient(ctx, describeActivity(ctx, rollbackId))) ?? {
     record: backend.placeholder(inputs, rollbackId),
     view: backend.view(backend.placeholder(inputs, rollbackId)),
