@@ -79,7 +79,7 @@ export async function createFlow<N, I, O extends object>(ctx: FlowContext<N, I, 
     record: backend.placeholder(inputs, activityId),
     view: backend.view(backend.placeholder(inputs, activityId)),
   };
-  ctx.log(`${groupId} ${activityId}: started (${words.actions.start}, ${started.view.steps} ${words.steps})`);
+  ctx.log(`${groupId} ${activityId}: started (${words.actions.start}, ${started.view.steps} ${started.view.steps === 1 ? words.step : words.steps})`);
   return driveGated(ctx, inputs, started, { kind: "none" });
 }
 

@@ -2,16 +2,19 @@
  * AlicloudInstanceRefresh through the real Pulumi CLI and engine, the real `@alicloud/openapi-core`
  * client and the emulator's ESS API (one emulator serves both clouds): the lifecycle items of the
  * Tencent suite — up with a wait, pause and resume, drift on refresh, replace, failure and recovery,
- * rollback, destroy of a running task — and the ESS ways an `up` ends badly (a failed task, a cancel
- * from outside, a killed `up`), each followed by refresh, the next up, a replace and destroy.
+ * rollback, destroy of a running task, the plan — and the ways an `up` ends badly (a failed task, a
+ * cancel from outside, a killed `up`, a timeout, an outage, Ctrl-C), each followed by refresh, the
+ * next up, a replace and destroy.
  *
  * Each test has an emulator of its own and sets its ESS pace: `manual` while a command must find the
  * task still running, one transition per poll otherwise. Nothing sleeps through a wave.
  */
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
 import { beforeAll, describe, expect, it, type TestContext } from "vitest";
-import type { Pace } from "../../emulator";
+import type { Pace, RunningEmulator } from "../../emulator";
 import { ALICLOUD_CONFIG_DRIVEN_PROGRAM } from "../helpers/programs";
-import { expectFailure, expectOk, killStrays, requirePulumiCli } from "../helpers/pulumi";
+import { REPO_ROOT, expectFailure, expectOk, killStrays, requirePulumiCli, type PulumiProcess } from "../helpers/pulumi";
 import { createStack, emulatorConfig, startTestEmulator, whileRunning } from "../helpers/scenario";
 
 /** Each scenario runs several real `pulumi` commands. */
@@ -19,6 +22,8 @@ const SCENARIO_TIMEOUT_MS = 240_000;
 /** One transition per poll of the provider. */
 const ONE_STEP_PER_POLL: Pace = { mode: "afterDescribes", describes: 1 };
 const REGION = "cn-hangzhou";
+/** The installed `instance-refresh-plan` bin. */
+const PLAN_BIN = path.join(REPO_ROOT, "node_modules", ".bin", "instance-refresh-plan");
 
 beforeAll(() => requirePulumiCli());
 
@@ -106,6 +111,11 @@ describe.concurrent("AlicloudInstanceRefresh with the real Pulumi CLI", () => {
       const preview = await stack.must(["preview", "--diff"]);
       expect(preview.stdout).toMatch(/~\s*pulumi-nodejs:dynamic\/alicloud:InstanceRefresh: \(update\)/);
       expect(preview.stdout).toMatch(/approvedCheckpoints\s*:\s*0\s*=>\s*1/);
+      // The rollout plan, made from the real preview JSON by the installed bin, says what up then sends.
+      const json = await stack.must(["preview", "--json"], { env: { PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "true" } });
+      const plan = spawnSync(process.execPath, [PLAN_BIN], { input: json.stdout, encoding: "utf8" });
+      expect(plan.status, plan.stderr).toBe(0);
+      expect(plan.stdout).toContain(`sends ResumeInstanceRefresh to ${String((await stack.outputs()).id)}`);
       await stack.up();
       expect(await stack.outputs()).toMatchObject({ status: "Successful", percentRefreshed: 100 });
       expect(await okCalls("ResumeInstanceRefresh")).toBe(1);
@@ -189,4 +199,42 @@ describe.concurrent("AlicloudInstanceRefresh with the real Pulumi CLI", () => {
     },
     SCENARIO_TIMEOUT_MS,
   );
+
+  /** The ESS ways a waiting `up` ends early, each followed by refresh, the next up, a replace and destroy. */
+  const ENDINGS: ReadonlyArray<{ name: string; config: Record<string, number>; during: (emu: RunningEmulator, up: PulumiProcess) => Promise<void>; says: RegExp }> = [
+    { name: "timeout", config: { timeoutSeconds: 2 }, during: async () => undefined, says: /timed out after 2 s waiting for ir-\w+ to settle; it is InProgress/ },
+    {
+      name: "outage",
+      config: { "instanceRefresh:outageToleranceSeconds": 2 },
+      during: async (emu) => void (await emu.admin.injectFault({ action: "DescribeInstanceRefreshes", cloud: "alibabacloud", code: "InternalError" })),
+      says: /the API did not answer for \d+ s \((last error: .*InternalError.*|no answer)\), more than instanceRefresh:outageToleranceSeconds \(2 s\)/s,
+    },
+    { name: "ctrl-c", config: {}, during: async (_emu, up) => up.kill("SIGINT"), says: /pulumi was cancelled \(Ctrl-C\) while waiting for ir-\w+; it is (Pending|InProgress) at checkpoint 0\/1/ },
+  ];
+
+  for (const ending of ENDINGS) {
+    it(
+      `after ${ending.name}: refresh, the next up (which keeps waiting), a replace and destroy all work`,
+      async (ctx) => {
+        const { emu, admin, stack, okCalls, startUp } = await scenario(ctx, `end-${ending.name}`, { pace: { mode: "manual" }, config: ending.config });
+        const { up, taskId } = await startUp();
+        await admin.ess.stepTask(taskId); // InProgress, and stays so (manual pace)
+        await ending.during(emu, up);
+        const failed = expectFailure(await up.result);
+        expect(failed.output).toMatch(ending.says);
+        await admin.clearFaults();
+        await admin.ess.setPace(ONE_STEP_PER_POLL);
+
+        expectOk(await stack.run(["refresh", "--yes", "--skip-preview"]));
+        await stack.up();
+        expect(await stack.outputs()).toMatchObject({ id: taskId, status: "Successful" });
+        await stack.config({ imageId: "m-image0000000000000003" });
+        await stack.up();
+        expect(await okCalls("StartInstanceRefresh")).toBe(2);
+        expect(String((await stack.outputs()).id)).not.toBe(taskId);
+        expectOk(await stack.run(["destroy", "--yes", "--skip-preview"]));
+      },
+      SCENARIO_TIMEOUT_MS,
+    );
+  }
 });

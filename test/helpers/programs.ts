@@ -165,7 +165,7 @@ exports.statuses = refreshes.map((r) => r.status);
  * trigger, default m-image0000000000000002), `minHealthyPercentage` (default 50),
  * `maxHealthyPercentage` (default 100), `checkpoints` (JSON list of percentages, default none),
  * `paused`, `approvedCheckpoints`, `rollback`, `adoptTaskId`, `gate` (JSON), `waitUntil` (default
- * settled); numbers and booleans as JSON. Exports `id`, `status`, `percentRefreshed`,
+ * settled), `timeoutSeconds` (default 120); numbers and booleans as JSON. Exports `id`, `status`, `percentRefreshed`,
  * `finishedUpdateCapacity`, `currentCheckpoint`, `detail`, `gateDecisions`.
  */
 export const ALICLOUD_CONFIG_DRIVEN_PROGRAM = `"use strict";
@@ -186,7 +186,7 @@ const refresh = new AlicloudInstanceRefresh("rollout", {
   adoptTaskId: config.get("adoptTaskId"),
   gate: json("gate", undefined),
   triggers: { imageId },
-  wait: { until: config.get("waitUntil") || "settled", timeoutSeconds: 120 },
+  wait: { until: config.get("waitUntil") || "settled", timeoutSeconds: json("timeoutSeconds", 120) },
 });
 module.exports = {
   id: refresh.id,
