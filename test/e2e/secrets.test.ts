@@ -7,13 +7,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { RunningEmulator } from "../../emulator";
+import { healthUrl, type RunningEmulator } from "../../emulator";
 import { expectOk, requirePulumiCli } from "../helpers/pulumi";
 import { createStack, emulatorConfig, ESS_REGION, REGION, startTestEmulator, TEST_POLL_INTERVAL_MS, type TestStack } from "../helpers/scenario";
 
 /** Credentials no other test uses, so any occurrence of the key is this test's. */
 const SECRET_ID = "AKIDSECRETSTEST00000000000000000000";
 const SECRET_KEY = "k3yThatMustNeverBeWrittenAnywhere9";
+/** A health probe's token, likewise. */
+const PROBE_TOKEN = "Bearer pr0beT0kenNeverWrittenAnywhere";
 /** The Alibaba Cloud pair, likewise. */
 const ACCESS_KEY_ID = "LTAI5tSECRETSTEST0000000";
 const ACCESS_KEY_SECRET = "aL1babaSecretNeverWrittenAnywhere";
@@ -24,9 +26,12 @@ const PROGRAM = `"use strict";
 const pulumi = require("@pulumi/pulumi");
 const { AlicloudInstanceRefresh, InstanceRefresh } = require("pulumi-instance-refresh");
 const config = new pulumi.Config();
+const token = config.getSecret("probeToken");
 const r = new InstanceRefresh("rollout", {
   autoScalingGroupId: config.require("groupId"),
-  refreshSettings: { rollingUpdateSettings: { batchNumber: 2 } },
+  refreshSettings: { rollingUpdateSettings: { batchNumber: 2, batchPause: token ? "FIRST_BATCH_PAUSE" : undefined } },
+  // With a probe token: a health gate whose probe sends it as a header (a Pulumi secret).
+  gate: token ? { http: { url: config.require("healthUrl"), headers: { authorization: token } }, soakSeconds: 1, intervalSeconds: 1 } : undefined,
 });
 const ess = new AlicloudInstanceRefresh("ess-rollout", {
   scalingGroupId: config.require("scalingGroupId"),
@@ -110,8 +115,15 @@ describe("credentials", () => {
           "alicloud:region": ESS_REGION,
           groupId,
           scalingGroupId,
+          healthUrl: healthUrl(emu.url, groupId),
         },
-        secret: { "tencentcloud:secretId": SECRET_ID, "tencentcloud:secretKey": SECRET_KEY, "alicloud:accessKey": ACCESS_KEY_ID, "alicloud:secretKey": ACCESS_KEY_SECRET },
+        secret: {
+          "tencentcloud:secretId": SECRET_ID,
+          "tencentcloud:secretKey": SECRET_KEY,
+          "alicloud:accessKey": ACCESS_KEY_ID,
+          "alicloud:secretKey": ACCESS_KEY_SECRET,
+          probeToken: PROBE_TOKEN,
+        },
       },
       // Not the emulator's default pair from the environment: only the config's may work.
       env: { ALIBABA_CLOUD_ACCESS_KEY_ID: "", ALIBABA_CLOUD_ACCESS_KEY_SECRET: "" },
@@ -120,18 +132,20 @@ describe("credentials", () => {
     const up = expectOk(await stack.run(["up", "--yes", "--skip-preview", "-v=9", "--logtostderr"]));
     expect(up.output).toContain("SUCCESSFUL");
     expect(up.output).toContain("Successful — 2/2 refreshed (100%)");
-    expect(up.output).not.toContain(SECRET_KEY);
-    expect(up.output).not.toContain(ACCESS_KEY_SECRET);
+    expect(up.output).toMatch(/health gate after batch 1 passed/); // the probe sent the header
+    expect((await emu.admin.healthStats(groupId)).requests).toBeGreaterThan(0);
+    for (const secret of [SECRET_KEY, ACCESS_KEY_SECRET, PROBE_TOKEN]) expect(up.output).not.toContain(secret);
     expect(up.output).toContain("tencentcloud:secretKey:{[secret]}"); // the engine masks it in the Configure log line
     expect(up.output).toContain("alicloud:secretKey:{[secret]}");
     const state = await stack.exportText();
-    expect(state).not.toContain(SECRET_KEY);
-    expect(state).not.toContain(ACCESS_KEY_SECRET);
+    for (const secret of [SECRET_KEY, ACCESS_KEY_SECRET, PROBE_TOKEN]) expect(state).not.toContain(secret);
+    // The engine keeps the secret header encrypted, in the inputs and in the outputs.
+    expect(state.match(/"authorization": \{\s*"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",\s*"ciphertext": "v1:/g)?.length).toBe(2);
     // The engine records the stack config as the default pulumi-nodejs provider's inputs, the secret encrypted.
     expect(state).toMatch(/"tencentcloud:secretKey": \{\s*"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",\s*"ciphertext": "v1:/);
     expect(await stack.exportText(true)).toContain(SECRET_KEY); // --show-secrets decrypts it, as documented
     // Only the engine's encrypted copies hold it: nothing in the backend or home in plain text.
-    for (const secret of [SECRET_KEY, ACCESS_KEY_SECRET]) {
+    for (const secret of [SECRET_KEY, ACCESS_KEY_SECRET, PROBE_TOKEN]) {
       expect(filesContaining(stack.work.backendDir, secret)).toEqual([]);
       expect(filesContaining(stack.work.homeDir, secret)).toEqual([]);
     }
