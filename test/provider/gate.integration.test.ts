@@ -96,7 +96,7 @@ describe("health gate", () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
-  test("a refused connection and an unknown host are unhealthy samples with the reason, not a crash", async () => {
+  test("a refused connection, an unknown host and a TLS failure are unhealthy samples with the reason, not a crash", async () => {
     const closed = http.createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const port = (closed.address() as AddressInfo).port;
@@ -107,6 +107,10 @@ describe("health gate", () => {
     const dns = await probeOnce({ url: "http://no-such-host.invalid/healthz", expectStatus: 200, timeoutSeconds: 2 });
     expect(dns.healthy).toBe(false);
     expect(dns.reason).toMatch(/DNS lookup failed/);
+    // https:// to the plain-HTTP health server: the TLS handshake fails.
+    const tls = await probeOnce({ url: healthUrl.replace("http://", "https://"), expectStatus: 200, timeoutSeconds: 2 });
+    expect(tls.healthy).toBe(false);
+    expect(tls.reason).toMatch(/^TLS error \(ERR_SSL_/);
   });
 
   test("bodyContains and headers: a healthy status without the text is unhealthy; headers are sent and never printed", async () => {
