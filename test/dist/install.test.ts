@@ -233,6 +233,26 @@ describe("installing the package", () => {
       const group = await emulator.admin.seedGroup({ groupId: "asg-inst0001", instanceCount: 2 });
       expect((await emulator.admin.group(group.groupId)).instanceIds).toHaveLength(2);
       expect(await emulator.admin.requests()).toEqual([]);
+
+      // The installed Alibaba Cloud provider signs with the installed @alicloud/openapi-core (its own dependencies).
+      const { CancelSignal, createAlicloudProvider } = requireFromProgram(pkg.name) as typeof import("../../provider");
+      await emulator.admin.ess.setPace({ mode: "immediate" });
+      const essGroup = await emulator.admin.ess.seedGroup({ instanceCount: 2 });
+      const alicloud = createAlicloudProvider({
+        config: {
+          credentials: { accessKeyId: emulator.ess.accessKeyId, accessKeySecret: emulator.ess.accessKeySecret },
+          region: "cn-hangzhou",
+          endpoint: emulator.url,
+          pollIntervalMs: 50,
+          outageToleranceSeconds: 5,
+        },
+        log: () => undefined,
+        cancel: new CancelSignal(),
+      });
+      const checked = await alicloud.check({}, { scalingGroupId: essGroup.groupId, desiredConfiguration: { imageId: "m-image0000000000000002" } });
+      expect(checked.failures ?? []).toEqual([]);
+      const created = await alicloud.create(checked.inputs);
+      expect(created.outs).toMatchObject({ status: "Successful", percentRefreshed: 100 });
     } finally {
       await emulator.stop();
     }
