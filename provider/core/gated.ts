@@ -65,7 +65,11 @@ export async function driveGated<N, I, O extends object>(ctx: FlowContext<N, I, 
       return settledOutcome(ctx, inputs, now, extras());
     }
     current = now;
-    step = { kind: "resume", reason: `health gate after ${where} passed: ${decision.healthy}/${decision.samples} samples healthy over ${gate.soakSeconds} s` };
+    // The cloud may have ended the pause by itself during the soak (a timed checkpoint pause): nothing to resume then.
+    step =
+      now.view.phase === "gate"
+        ? { kind: "resume", reason: `health gate after ${where} passed: ${decision.healthy}/${decision.samples} samples healthy over ${gate.soakSeconds} s` }
+        : { kind: "none" };
   }
 }
 
