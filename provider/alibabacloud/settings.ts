@@ -3,6 +3,7 @@
  * by the provider's `check` (so `pulumi preview` rejects bad input before any API call) and the
  * policy pack. Pure functions over plain values: no Pulumi, no SDK, no I/O.
  */
+import { describeValue as describe, integerIn, isBoolean, isObject, matches, nonEmptyString, oneOf, type Check } from "../core/checks";
 import { normalizeGate, validateGate, type GateSettings, type NormalizedGate } from "../core/gateSettings";
 import type { PortViolation } from "../core/port";
 
@@ -133,30 +134,6 @@ export interface NormalizedAlicloudInputs {
   rollback?: true;
   gate?: NormalizedGate;
 }
-
-type Check = (value: unknown) => string | undefined;
-
-const describe = (value: unknown): string => {
-  if (value === undefined) return "undefined";
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
-  return Array.isArray(value) ? "an array" : `a ${typeof value}`;
-};
-const oneOf =
-  (allowed: readonly string[]): Check =>
-  (value) =>
-    typeof value === "string" && allowed.includes(value) ? undefined : `must be one of ${allowed.join(", ")}; got ${describe(value)}`;
-const integerIn =
-  (min: number, max: number): Check =>
-  (value) =>
-    typeof value === "number" && Number.isInteger(value) && value >= min && value <= max ? undefined : `must be an integer from ${min} to ${max}; got ${describe(value)}`;
-const matches =
-  (pattern: RegExp, example: string): Check =>
-  (value) =>
-    typeof value === "string" && pattern.test(value) ? undefined : `must look like "${example}" (${pattern.source}); got ${describe(value)}`;
-const isBoolean: Check = (value) => (typeof value === "boolean" ? undefined : `must be true or false; got ${describe(value)}`);
-const nonEmptyString: Check = (value) => (typeof value === "string" && value.length > 0 ? undefined : `must be a non-empty string; got ${describe(value)}`);
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Keys allowed in each object input. */
 const KNOWN_KEYS: Record<string, readonly string[]> = {

@@ -4,6 +4,7 @@
  * roll back or cancel, and fail `pulumi up` with the evidence. Validation and defaults here; the
  * probing is `gate.ts`.
  */
+import { isObject } from "./checks";
 import type { PortViolation } from "./port";
 
 /** What the gate does when the probe turns unhealthy. @default "pause" */
@@ -63,7 +64,6 @@ export interface NormalizedGate {
   requireApproval: boolean;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 const show = (value: unknown): string => (typeof value === "string" ? JSON.stringify(value) : Array.isArray(value) ? "an array" : String(value));
 
 /** Keys allowed in `gate` and `gate.http`. */

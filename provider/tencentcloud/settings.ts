@@ -5,6 +5,7 @@
  *
  * Pure functions over plain values: no Pulumi, no SDK, no I/O.
  */
+import { describeValue as describe, integerIn, isBoolean, isObject, matches, oneOf, type Check } from "../core/checks";
 import { normalizeGate, validateGate, type GateSettings, type NormalizedGate } from "../core/gateSettings";
 
 /** Refresh modes of StartInstanceRefresh. @default "ROLLING_UPDATE_RESET" */
@@ -175,41 +176,6 @@ export interface ValidateOptions {
   group?: GroupFacts;
 }
 
-type Check = (value: unknown, property: string) => string | undefined;
-
-const describe = (value: unknown): string => {
-  if (value === undefined) return "undefined";
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
-  return Array.isArray(value) ? "an array" : `a ${typeof value}`;
-};
-
-const oneOf =
-  (allowed: readonly string[]): Check =>
-  (value) =>
-    typeof value === "string" && allowed.includes(value)
-      ? undefined
-      : `must be one of ${allowed.join(", ")}; got ${describe(value)}`;
-
-const integerIn =
-  (min: number, max: number): Check =>
-  (value) =>
-    typeof value === "number" && Number.isInteger(value) && value >= min && value <= max
-      ? undefined
-      : `must be an integer from ${min} to ${max}; got ${describe(value)}`;
-
-const matches =
-  (pattern: RegExp, example: string): Check =>
-  (value) =>
-    typeof value === "string" && pattern.test(value)
-      ? undefined
-      : `must look like "${example}" (${pattern.source}); got ${describe(value)}`;
-
-const isBoolean: Check = (value) => (typeof value === "boolean" ? undefined : `must be true or false; got ${describe(value)}`);
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 const KNOWN_KEYS: Record<string, readonly string[]> = {
   "": [
     "autoScalingGroupId",
@@ -261,7 +227,7 @@ export function validateInputs(inputs: unknown, options: ValidateOptions = {}): 
       if (required) report(property, "is required");
       return;
     }
-    const reason = rule(value, property);
+    const reason = rule(value);
     if (reason) report(property, reason);
   };
   /** An object-valued input (the root when `property` is ""): checks its type and reports unknown keys. */
