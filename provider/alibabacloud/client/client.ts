@@ -5,6 +5,7 @@
  * flows decide what to re-send after looking at the state.
  */
 import { RateLimiter } from "../../core/rateLimit";
+import { credentialRedactor } from "../../core/redact";
 import { RetryStrategy, type RetryOptions } from "../../core/retry";
 import type { EssTask } from "../types";
 import { AlibabaCloudApiError, classifyAcsError, fromAcsError } from "./errors";
@@ -84,13 +85,8 @@ export function parseEssEndpoint(endpoint: string): { protocol: "http" | "https"
 }
 
 /** Replaces the credentials in a text. */
-export function makeAcsRedactor(credentials: AlicloudCredentials): (text: string) => string {
-  const secrets: Array<[string, string]> = [];
-  if (credentials.accessKeySecret) secrets.push([credentials.accessKeySecret, "***"]);
-  if (credentials.securityToken) secrets.push([credentials.securityToken, "***"]);
-  if (credentials.accessKeyId) secrets.push([credentials.accessKeyId, `${credentials.accessKeyId.slice(0, 4)}***`]);
-  return (text) => secrets.reduce((acc, [secret, mask]) => (secret.length >= 4 ? acc.split(secret).join(mask) : acc), text);
-}
+export const makeAcsRedactor = (credentials: AlicloudCredentials): ((text: string) => string) =>
+  credentialRedactor({ id: credentials.accessKeyId, secrets: [credentials.accessKeySecret, credentials.securityToken] });
 
 /** The SDK's modules, loaded on the first call. */
 interface OpenApiModules {

@@ -7,6 +7,7 @@ import type * as http from "node:http";
 import type * as Models from "tencentcloud-sdk-nodejs/tencentcloud/services/as/v20180419/as_models";
 import { fromSdkError } from "./errors";
 import { RateLimiter } from "../../core/rateLimit";
+import { credentialRedactor } from "../../core/redact";
 import { RetryStrategy, type RetryOptions } from "./retry";
 
 /** The SDK module this client loads (AS only: ~60 ms instead of ~360 ms for the whole SDK). */
@@ -85,13 +86,8 @@ export function parseEndpoint(endpoint: string): { protocol: "http://" | "https:
 }
 
 /** Builds a function that replaces the credentials in a text. */
-export function makeRedactor(credentials: Credentials): (text: string) => string {
-  const secrets: Array<[string, string]> = [];
-  if (credentials.secretKey) secrets.push([credentials.secretKey, "***"]);
-  if (credentials.token) secrets.push([credentials.token, "***"]);
-  if (credentials.secretId) secrets.push([credentials.secretId, `${credentials.secretId.slice(0, 4)}***`]);
-  return (text) => secrets.reduce((acc, [secret, mask]) => (secret.length >= 4 ? acc.split(secret).join(mask) : acc), text);
-}
+export const makeRedactor = (credentials: Credentials): ((text: string) => string) =>
+  credentialRedactor({ id: credentials.secretId, secrets: [credentials.secretKey, credentials.token] });
 
 /** A transport over the real SDK; the AS module is loaded on the first call. */
 export function createSdkTransport(options: Pick<ClientOptions, "credentials" | "region" | "endpoint" | "requestTimeoutMs">): Transport {
