@@ -16,31 +16,24 @@ import type { OutputExtras } from "./port";
 import { rollbackFlow } from "./rollback";
 import { cancelActivity } from "./teardown";
 
-/** Drives the activity through every gate (see the file comment); without a gate, as `driveActivity`. */
-export async function driveGated<N, I, O extends object>(ctx: FlowContext<N, I, O>, inputs: I, tracked: Tracked<N>, firstStep: Step): Promise<FlowResult<O>> {
+/**
+ * Drives the activity through every gate (see the file comment); without a gate, as `driveActivity`.
+ * Each gate passed drives on from there, carrying the decisions so far.
+ */
+export async function driveGated<N, I, O extends object>(
+  ctx: FlowContext<N, I, O>,
+  inputs: I,
+  tracked: Tracked<N>,
+  firstStep: Step,
+  decisions: GateDecision[] = [],
+): Promise<FlowResult<O>> {
   const intent = ctx.backend.intent(inputs);
   const gate = intent.gate;
   if (!gate) return driveActivity(ctx, inputs, tracked, firstStep);
-  const decisions: GateDecision[] = [];
   const extras = (): OutputExtras => ({ gateDecisions: [...decisions] });
-  let current = tracked;
-  let step = firstStep;
-  for (;;) {
-    let atGate: Tracked<N> | undefined;
-    const result = await driveActivity(
-      ctx,
-      inputs,
-      current,
-      step,
-      async (settled) => {
-        // `gated` makes every gate settle the wait: the gate is soaked below.
-        if (settled.view.phase !== "gate" || intent.paused) return outcome(ctx, inputs, settled, extras());
-        atGate = settled;
-        return { id: settled.view.id, outs: undefined as unknown as O };
-      },
-      (c) => ({ tracked: c, extras: extras() }),
-    );
-    if (!atGate) return result;
+  const soakThenGoOn = async (atGate: Tracked<N>): Promise<FlowResult<O>> => {
+    // `gated` makes every gate settle the wait: the gate is soaked here.
+    if (atGate.view.phase !== "gate" || intent.paused) return outcome(ctx, inputs, atGate, extras());
     const { view } = atGate;
     const where = `${ctx.backend.words.step} ${view.step}`;
     const decision = await runGate({
@@ -64,13 +57,14 @@ export async function driveGated<N, I, O extends object>(ctx: FlowContext<N, I, 
       ctx.log(`${view.groupId} ${view.id}: health gate after ${where} passed; waiting for ${ctx.backend.words.approvedSteps} >= ${view.step} (gate.requireApproval)`);
       return settledOutcome(ctx, inputs, now, extras());
     }
-    current = now;
     // The cloud may have ended the pause by itself during the soak (a timed checkpoint pause): nothing to resume then.
-    step =
+    const resume: Step =
       now.view.phase === "gate"
         ? { kind: "resume", reason: `health gate after ${where} passed: ${decision.healthy}/${decision.samples} samples healthy over ${gate.soakSeconds} s` }
         : { kind: "none" };
-  }
+    return driveGated(ctx, inputs, now, resume, decisions);
+  };
+  return driveActivity(ctx, inputs, tracked, firstStep, soakThenGoOn, (c) => ({ tracked: c, extras: extras() }));
 }
 
 /** The gate failed: do `onFailure`, then fail the `up` with the evidence, keeping the resource in state. */
