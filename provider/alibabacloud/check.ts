@@ -65,6 +65,8 @@ function forecastFromState(olds: Record<string, unknown>, desired: NormalizedAli
     const refusedRollback = rolledBack ? undefined : recordedRollbackRefusal(recordedTaskOf(olds), desired);
     return { changes: !rolledBack || !TERMINAL_PHASES.has(phase), refusedRollback };
   }
+  // A health gate is soaked again by every `up` while the task waits at a checkpoint.
+  if (desired.gate && phase === "gate" && !desired.paused) return { changes: true };
   if (convergeStep(view, settledDesired, ALICLOUD_WORDS).kind !== "none") return { changes: true };
   return { changes: (ACTIVE_PHASES.has(phase) || phase === "cancelling") && desired.wait.until === "settled" && !isSettled(view, settledDesired) };
 }

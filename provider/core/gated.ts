@@ -11,10 +11,21 @@ import { driveActivity, outcome, settledOutcome } from "./drive";
 import { InstanceRefreshFailure } from "./errors";
 import { runGate, type GateDecision } from "./gate";
 import type { NormalizedGate } from "./gateSettings";
-import type { Step } from "./model";
-import type { OutputExtras } from "./port";
+import type { Phase, Step } from "./model";
+import type { Intent, OutputExtras } from "./port";
 import { rollbackFlow } from "./rollback";
 import { cancelActivity } from "./teardown";
+
+/**
+ * True when the health gate decides whether the activity goes on: it has a gate, is not to stay
+ * paused, and waits at a gate — or, when an update starts (`atStart`), in a manual pause: a failed
+ * gate on a cloud whose gates end by themselves leaves it suspended, and `paused: false` alone must
+ * not resume it. A manual pause that happens during a wait (the console) ends the wait as usual.
+ * @example soaksGate({ gate, paused: false }, "manualPause", true) // true
+ */
+export function soaksGate(intent: Pick<Intent, "gate" | "paused">, phase: Phase, atStart: boolean): boolean {
+  return intent.gate !== undefined && !intent.paused && (phase === "gate" || (atStart && phase === "manualPause"));
+}
 
 /**
  * Drives the activity through every gate (see the file comment); without a gate, as `driveActivity`.
@@ -26,6 +37,8 @@ export async function driveGated<N, I, O extends object>(
   tracked: Tracked<N>,
   firstStep: Step,
   decisions: GateDecision[] = [],
+  /** Also soak a manual pause the activity is found in (an update's start; see {@link soaksGate}). */
+  atStart = false,
 ): Promise<FlowResult<O>> {
   const intent = ctx.backend.intent(inputs);
   const gate = intent.gate;
@@ -33,7 +46,7 @@ export async function driveGated<N, I, O extends object>(
   const extras = (): OutputExtras => ({ gateDecisions: [...decisions] });
   const soakThenGoOn = async (atGate: Tracked<N>): Promise<FlowResult<O>> => {
     // `gated` makes every gate settle the wait: the gate is soaked here.
-    if (atGate.view.phase !== "gate" || intent.paused) return outcome(ctx, inputs, atGate, extras());
+    if (!soaksGate(intent, atGate.view.phase, atStart)) return outcome(ctx, inputs, atGate, extras());
     const { view } = atGate;
     const where = `${ctx.backend.words.step} ${view.step}`;
     const decision = await runGate({
@@ -59,7 +72,7 @@ export async function driveGated<N, I, O extends object>(
     }
     // The cloud may have ended the pause by itself during the soak (a timed checkpoint pause): nothing to resume then.
     const resume: Step =
-      now.view.phase === "gate"
+      now.view.phase === "gate" || now.view.phase === "manualPause"
         ? { kind: "resume", reason: `health gate after ${where} passed: ${decision.healthy}/${decision.samples} samples healthy over ${gate.soakSeconds} s` }
         : { kind: "none" };
     return driveGated(ctx, inputs, now, resume, decisions);

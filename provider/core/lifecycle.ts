@@ -5,7 +5,7 @@
  */
 import { describeActivity, unlessTransient, type FlowContext, type FlowResult, type Tracked } from "./context";
 import { rollbackExtras, settledOutcome } from "./drive";
-import { driveGated } from "./gated";
+import { driveGated, soaksGate } from "./gated";
 import { InstanceRefreshRejected } from "./errors";
 import { ACTIVE_PHASES, TERMINAL_PHASES, convergeStep, isSettled } from "./model";
 import { mutate } from "./mutate";
@@ -165,12 +165,13 @@ export async function updateFlow<N, I, O extends object>(ctx: FlowContext<N, I, 
     if (!intent.paused && tracked.view.phase !== "succeeded") ctx.log(explainConflict(tracked, "Resuming", undefined).message);
     return settledOutcome(ctx, inputs, tracked);
   }
-  const step = convergeStep(tracked.view, intent, ctx.backend.words);
-  // At a gate with a health gate: soak it (the gate, not an approval, decides).
-  const gateToSoak = intent.gate !== undefined && tracked.view.phase === "gate" && !intent.paused;
+  // With a health gate, a refresh waiting at a gate, or paused (a failed gate pauses it), goes on
+  // only after a soak passes: the gate, not an approval or `paused: false` alone, decides.
+  const gateToSoak = soaksGate(intent, tracked.view.phase, true);
+  const step = gateToSoak ? ({ kind: "none" } as const) : convergeStep(tracked.view, intent, ctx.backend.words);
   // Paused as desired (a failed pause kept with paused: true, a gate not approved yet): nothing to send, nothing to wait for.
   if (step.kind === "none" && !gateToSoak && isSettled(tracked.view, intent)) return settledOutcome(ctx, inputs, tracked);
-  return driveGated(ctx, inputs, tracked, step);
+  return driveGated(ctx, inputs, tracked, step, [], gateToSoak);
 }
 
 /** read: the live activity as outputs, and whether it is paused (an out-of-band pause or resume shows as a change of `paused`). */

@@ -54,7 +54,10 @@ function forecastFromState(olds: Record<string, unknown>, desired: NormalizedInp
     return { changes: forecast.waits || forecast.call !== undefined, refusedRollback: forecast.refused };
   }
   if (recorded.status === undefined) return { changes: false };
+  const phase = phaseOf(recorded.status, recorded.activityType);
+  // A health gate is soaked again by every `up` while the refresh waits at a pause.
+  if (desired.gate && phase === "gate" && !desired.paused) return { changes: true };
   const forecast = forecastUpdate(recorded, desired);
-  const active = ACTIVE_PHASES.has(phaseOf(recorded.status, recorded.activityType));
+  const active = ACTIVE_PHASES.has(phase);
   return { changes: forecast.call !== undefined || (active && desired.wait.until === "settled" && !desired.paused) };
 }

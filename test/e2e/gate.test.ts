@@ -85,9 +85,9 @@ describe.concurrent("health gate with the real Pulumi CLI", () => {
   );
 
   it(
-    "onFailure pause leaves the refresh paused at the gate with the evidence in the outputs",
+    "onFailure pause leaves the refresh paused at the gate with the evidence; then refresh, the next up, a replace and destroy work",
     async (ctx) => {
-      const { admin, stack, okCalls } = await scenario(ctx, "bad-pause", { onFailure: "pause" }, { version: { version: "v2-bad", bad: true } });
+      const { admin, stack, groupId, okCalls } = await scenario(ctx, "bad-pause", { onFailure: "pause" }, { version: { version: "v2-bad", bad: true } });
       const failed = expectFailure(await stack.run(["up", "--yes", "--skip-preview"]));
       expect(failed.output).toContain("It stays paused at the gate.");
       const [, activityId] = /Instance refresh (asr-\w+) on/.exec(failed.output) ?? [];
@@ -98,6 +98,18 @@ describe.concurrent("health gate with the real Pulumi CLI", () => {
       expect(decisions.map((d) => d.verdict)).toEqual(["failed"]);
       expect(decisions[0]!.evidence.join("\n")).toContain("status 500, expected 200");
       expect(await okCalls("ResumeInstanceRefresh") + (await okCalls("RollbackInstanceRefresh")) + (await okCalls("CancelInstanceRefresh"))).toBe(0);
+
+      // After the failed gate: refresh reads it back; once the version is fixed, the next up soaks the
+      // gate again and goes on; a replace starts a new refresh; destroy works.
+      expectOk(await stack.run(["refresh", "--yes", "--skip-preview"]));
+      await admin.setVersion(groupId, { version: "v2-bad", bad: false });
+      const next = await stack.up();
+      expect(next.stdout).toMatch(/health gate after batch 1 passed/);
+      expect(await stack.outputs()).toMatchObject({ id: activityId, status: "SUCCESSFUL" });
+      await stack.config({ imageId: "img-00000002" });
+      await stack.up();
+      expect(String((await stack.outputs()).id)).not.toBe(activityId);
+      expectOk(await stack.run(["destroy", "--yes", "--skip-preview"]));
     },
     SCENARIO_TIMEOUT_MS,
   );
