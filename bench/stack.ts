@@ -110,7 +110,8 @@ export class PulumiWork {
 
   /** A fresh `<root>/<prefix>-<random>` holding a project named after `prefix` with `index.js` = `program`. */
   static create(prefix: string, program: string, root = BENCH_WORK_ROOT): PulumiWork {
-    const work = new PulumiWork(makeWorkDir(prefix, { root }), prefix);
+    // The passphrase provider, as a user's stack has: the figures include its key derivation.
+    const work = new PulumiWork(makeWorkDir(prefix, { root, secrets: "passphrase" }), prefix);
     work.writeProgram(program);
     return work;
   }

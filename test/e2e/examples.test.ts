@@ -33,7 +33,7 @@ function deployedQuickstart() {
   quickstart ??= (async () => {
     const emu = await startTestEmulator({ name: "e2e quickstart", fixture: DEFAULT_FIXTURE });
     await emu.admin.setPace(ONE_STEP_PER_POLL);
-    const stack = await createStack({ prefix: "e2e-quickstart", projectDir: REPO_ROOT, config: emulatorConfig(emu) });
+    const stack = await createStack({ prefix: "e2e-quickstart", projectDir: REPO_ROOT, config: emulatorConfig(emu), secrets: "passphrase" });
     return { emu, stack, up: await stack.up() };
   })();
   return quickstart;
@@ -136,7 +136,7 @@ describe.concurrent("quickstart (root Pulumi.yaml)", () => {
       const emu = await startTestEmulator({ name: "e2e canary", fixture: DEFAULT_FIXTURE });
       ctx.onTestFinished(() => emu.stop());
       await emu.admin.setPace(ONE_STEP_PER_POLL);
-      const stack = await createStack({ prefix: "e2e-canary", projectDir: path.join(REPO_ROOT, "examples", "canary"), config: emulatorConfig(emu) });
+      const stack = await createStack({ prefix: "e2e-canary", projectDir: path.join(REPO_ROOT, "examples", "canary"), config: emulatorConfig(emu), secrets: "passphrase" });
       ctx.onTestFinished(() => stack.remove());
 
       await stack.up();

@@ -77,6 +77,7 @@ describe("credentials", () => {
     const config = emulatorConfig(emu, { groupId, scalingGroupId });
     const stack = await createStack({
       prefix: "secrets-env",
+      secrets: "passphrase", // what a user's stack gets by default
       program: PROGRAM,
       config: { plain: config.plain },
       env: {
@@ -105,6 +106,7 @@ describe("credentials", () => {
     const { groupId: scalingGroupId } = await emu.admin.ess.seedGroup({ instanceCount: 2 });
     const stack = await createStack({
       prefix: "secrets-config",
+      secrets: "passphrase", // what a user's stack gets by default
       program: PROGRAM,
       config: {
         plain: {

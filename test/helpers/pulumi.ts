@@ -26,6 +26,7 @@ import { performance } from "node:perf_hooks";
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from "../../emulator/alibabacloud/signature";
 import { DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY } from "../../emulator/tencentcloud/signature";
 import { assertFreshBuild } from "./buildStamp";
+import { TEST_SECRETS_PROVIDER, testVaultEnv } from "./vault";
 
 /** The repository root: the nearest directory above this file whose package.json is this package's (works from dist/ too). */
 export const REPO_ROOT: string = (() => {
@@ -65,6 +66,8 @@ export interface WorkDir {
   readonly homeDir: string;
   /** Environment of `pulumi` commands run in this work directory (see {@link pulumiEnv}). */
   readonly env: NodeJS.ProcessEnv;
+  /** `--secrets-provider` of the stacks made here (see {@link WorkDirOptions.secrets}). */
+  readonly secretsProvider: string;
   /**
    * Kills what is still running for this work directory (see {@link killStrays}), then deletes it,
    * backend and home included. Safe to call twice. With `PIR_KEEP_WORK=1` it keeps the directory
@@ -79,6 +82,13 @@ export interface WorkDirOptions {
   readonly root?: string;
   /** Extra environment of every command run there (wins over {@link pulumiEnv}'s). */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * How stacks made here encrypt secrets: `"test-vault"`, Pulumi's `hashivault` provider on this
+   * process's stand-in (test/helpers/vault.ts: as encrypted, without the passphrase provider's key
+   * derivation in every command); `"passphrase"`, what a user's stack gets by default.
+   * @default "test-vault"
+   */
+  readonly secrets?: "test-vault" | "passphrase";
 }
 
 /**
@@ -93,11 +103,13 @@ export function makeWorkDir(prefix = "e2e", options: WorkDirOptions = {}): WorkD
   const homeDir = path.join(dir, ".pulumi-home");
   fs.mkdirSync(backendDir, { recursive: true });
   fs.mkdirSync(homeDir, { recursive: true });
+  const vault = (options.secrets ?? "test-vault") === "test-vault";
   return {
     dir,
     backendDir,
     homeDir,
-    env: pulumiEnv({ backendDir, homeDir }, options.env),
+    env: pulumiEnv({ backendDir, homeDir }, { ...(vault ? testVaultEnv() : {}), ...options.env }),
+    secretsProvider: vault ? TEST_SECRETS_PROVIDER : "passphrase",
     remove: () => {
       killStrays(homeDir);
       if (process.env.PIR_KEEP_WORK === "1") console.info(`PIR_KEEP_WORK=1: keeping ${dir}`);
@@ -383,6 +395,14 @@ export interface StackConfig {
   readonly secret?: Readonly<Record<string, string>>;
 }
 
+/** Where a stack is made: a work directory, or a directory and environment of one's own. */
+export type StackHome = Pick<WorkDir, "dir" | "env"> & Partial<Pick<WorkDir, "secretsProvider">>;
+
+/** The arguments of `pulumi stack init <stack>` in `work`, with its secrets provider. */
+export function stackInitArgs(work: StackHome, stack: string): string[] {
+  return ["stack", "init", stack, "--secrets-provider", work.secretsProvider ?? "passphrase"];
+}
+
 /** Sets every value of `config` with one `pulumi config set-all` (does nothing when it is empty). */
 export async function setConfig(work: Pick<WorkDir, "dir" | "env">, config: StackConfig, opts: PulumiOptions = {}): Promise<void> {
   const args = ["config", "set-all"];
@@ -391,9 +411,12 @@ export async function setConfig(work: Pick<WorkDir, "dir" | "env">, config: Stac
   if (args.length > 2) await pulumiOk(work, args, opts);
 }
 
-/** `pulumi stack init <stack>` (which selects it), then its config in one `config set-all`. */
-export async function initStack(work: Pick<WorkDir, "dir" | "env">, stack: string, config: StackConfig = {}, opts: PulumiOptions = {}): Promise<void> {
-  await pulumiOk(work, ["stack", "init", stack], { ...opts, stack: undefined });
+/**
+ * `pulumi stack init <stack>` (which selects it) with the work directory's secrets provider (the
+ * passphrase provider when it names none), then its config in one `config set-all`.
+ */
+export async function initStack(work: StackHome, stack: string, config: StackConfig = {}, opts: PulumiOptions = {}): Promise<void> {
+  await pulumiOk(work, stackInitArgs(work, stack), { ...opts, stack: undefined });
   await setConfig(work, config, opts);
 }
 
