@@ -3,10 +3,12 @@
  * badly, what comes after it — `pulumi refresh`, the next `pulumi up`, a replace (a trigger change)
  * and `pulumi destroy` — succeeds or fails with a clear message, and leaves state and cloud right.
  *
- * Every scenario runs its bad `up` twice, on two stacks of one project on two groups, concurrently:
- * one stack then walks refresh → next up → destroy, the other replace → destroy. The test sets the
- * emulator's pace: `manual` while an `up` must be caught waiting (`immediate` for the endings that
- * need no catching), then one transition per poll for what follows.
+ * When the ending leaves the refresh in flight, its bad `up` runs two refreshes, on two groups, in
+ * one stack: `rollout` then walks refresh (`--target`) → next up → destroy, and `replaced` a replace
+ * straight from what the bad `up` recorded → destroy; one `up` is `rollout`'s next up and
+ * `replaced`'s replace. An ended refresh changes no more, and `rollout` alone walks all four. The
+ * test sets the emulator's pace: `manual` while an `up` must be caught waiting (`immediate` for the
+ * endings that need no catching), then one transition per poll for what follows.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { RunningEmulator } from "../../emulator";
@@ -16,23 +18,29 @@ import { createStack, emulatorConfig, startTestEmulator, type TestStack } from "
 /** Pace of the commands after a bad `up`: one transition per poll of the refresh. */
 const FOLLOW_UP_PACE = { mode: "afterDescribes", describes: 1 } as const;
 
-/** Time limit of one scenario: two bad `up`s and five commands after them. */
+/** Time limit of one scenario: a bad `up` and up to five commands after it. */
 const SCENARIO_TIMEOUT_MS = 180_000;
 
-/** One InstanceRefresh `rollout`, every input from stack config (numbers and booleans as JSON). */
+/**
+ * InstanceRefresh `rollout` on config `groupId`, and `replaced` on `replacedGroupId` when that is
+ * set, every other input from stack config (numbers and booleans as JSON); their images (the
+ * trigger) are `imageId` and `replacedImageId`.
+ */
 const PROGRAM = `"use strict";
 const pulumi = require("@pulumi/pulumi");
 const { InstanceRefresh } = require("pulumi-instance-refresh");
 const config = new pulumi.Config();
 const json = (key, fallback) => { const v = config.get(key); return v === undefined ? fallback : JSON.parse(v); };
-const refresh = new InstanceRefresh("rollout", {
-  autoScalingGroupId: config.require("groupId"),
+const refreshOf = (name, autoScalingGroupId, imageKey) => new InstanceRefresh(name, {
+  autoScalingGroupId,
   refreshSettings: { rollingUpdateSettings: { batchNumber: 2, failProcess: config.get("failProcess") } },
   paused: json("paused", undefined),
-  triggers: { imageId: config.get("imageId") || "img-00000001" },
+  triggers: { imageId: config.get(imageKey) || "img-00000001" },
   wait: { until: config.get("waitUntil") || "settled", timeoutSeconds: json("timeoutSeconds", 120) },
   adoptActivityId: config.get("adoptActivityId"),
 });
+const refresh = refreshOf("rollout", config.require("groupId"), "imageId");
+if (config.get("replacedGroupId")) refreshOf("replaced", config.get("replacedGroupId"), "replacedImageId");
 module.exports = { id: refresh.id, status: refresh.status, rollbackActivityId: refresh.rollbackActivityId };
 `;
 
@@ -43,8 +51,8 @@ export interface BadEnding {
   readonly config?: Record<string, string | number>;
   /** Prepares the group (before `up`). */
   readonly before?: (emu: RunningEmulator, groupId: string) => Promise<void>;
-  /** What happens while `up` waits, once the refresh runs (pace is manual then). */
-  readonly during?: (ctx: { emu: RunningEmulator; activityId: string; up: { kill(signal: NodeJS.Signals): void } }) => Promise<void>;
+  /** What happens while `up` waits, once its refreshes run (pace is manual then). */
+  readonly during?: (ctx: { emu: RunningEmulator; activityIds: readonly string[]; up: { kill(signal: NodeJS.Signals): void } }) => Promise<void>;
   /** Pace of the bad `up`. */
   readonly pace: "manual" | "immediate";
   /** Whether the bad `up` fails (false: it ends but leaves a paused refresh). */
@@ -53,7 +61,7 @@ export interface BadEnding {
   readonly upSays: RegExp;
   /** Status recorded in state after the bad `up`. */
   readonly recorded: string;
-  /** Whether the activity is still in flight afterwards (so destroy and replace must cancel it). */
+  /** Whether the activity is still in flight afterwards (so destroy and replace must cancel it, and `replaced` has a group of its own). */
   readonly inFlight: boolean;
   /** Status after the next `up`, and whether it sends a mutating call. */
   readonly nextUp: { readonly status: string; readonly sends?: string };
@@ -102,7 +110,7 @@ export const ENDINGS: readonly BadEnding[] = [
   {
     name: "a cancel in the console",
     pace: "manual",
-    during: async ({ emu, activityId }) => void (await emu.admin.consoleCancel(activityId)),
+    during: async ({ emu, activityIds }) => void (await Promise.all(activityIds.map((id) => emu.admin.consoleCancel(id)))),
     upFails: true,
     upSays: /is CANCELLED at batch 1\/2/,
     recorded: "CANCELLED",
@@ -112,7 +120,7 @@ export const ENDINGS: readonly BadEnding[] = [
   {
     name: "a pause in the console",
     pace: "manual",
-    during: async ({ emu, activityId }) => void (await emu.admin.consolePause(activityId)),
+    during: async ({ emu, activityIds }) => void (await Promise.all(activityIds.map((id) => emu.admin.consolePause(id)))),
     upFails: false,
     upSays: /MANUAL_PAUSE/,
     recorded: "MANUAL_PAUSE",
@@ -183,11 +191,11 @@ async function freshStack(prefix: string, config: Record<string, string | number
   return { stack, groupId };
 }
 
-/** The recorded InstanceRefresh of a stack (from `pulumi stack export`). */
-async function recorded(stack: TestStack): Promise<{ id?: string; outputs: Record<string, unknown> } | undefined> {
+/** The recorded InstanceRefresh `name` of a stack (from its last checkpoint). */
+async function recorded(stack: TestStack, name = "rollout"): Promise<{ urn: string; id?: string; outputs: Record<string, unknown> } | undefined> {
   const state = await stack.exportState();
-  const resource = state.deployment.resources?.find((r) => r.type === "pulumi-nodejs:dynamic/tencentcloud:InstanceRefresh");
-  return resource && { id: resource.id, outputs: resource.outputs ?? {} };
+  const resource = state.deployment.resources?.find((r) => r.type === "pulumi-nodejs:dynamic/tencentcloud:InstanceRefresh" && r.urn.endsWith(`::${name}`));
+  return resource && { urn: resource.urn, id: resource.id, outputs: resource.outputs ?? {} };
 }
 
 /** Calls of `action` on `activityId` in the request log. */
@@ -195,25 +203,38 @@ async function callsOn(action: string, activityId: string): Promise<number> {
   return (await emu.admin.requests({ action })).filter((r) => r.params.RefreshActivityId === activityId).length;
 }
 
-/** A bad `up` caught while its refresh runs (pace manual), or already over (pace immediate). */
+/** A refresh of a bad `up`: its resource, group and activity. */
 interface BadRun {
-  readonly stack: TestStack;
+  readonly name: "rollout" | "replaced";
   readonly groupId: string;
   readonly activityId: string;
-  readonly up: PulumiProcess;
 }
 
-/** Starts the bad `up` of `ending` on a fresh stack, and returns once its refresh started (and runs batch 1, pace manual). */
-async function startBadUp(ending: BadEnding, prefix: string): Promise<BadRun> {
-  const { stack, groupId } = await freshStack(prefix, ending.config);
-  await ending.before?.(emu, groupId);
+/**
+ * Starts the bad `up` of `ending` on a fresh stack with a refresh on each of `names` (one group
+ * each), and returns once every refresh started (and runs batch 1, pace manual).
+ */
+async function startBadUp(ending: BadEnding, names: ReadonlyArray<BadRun["name"]>): Promise<{ stack: TestStack; up: PulumiProcess; runs: BadRun[] }> {
+  const groupIds = await Promise.all(names.map(async () => (await emu.admin.seedGroup({ instanceCount: 4 })).groupId));
+  const stack = await createStack({
+    prefix: "fail",
+    program: PROGRAM,
+    config: emulatorConfig(emu, { groupId: groupIds[0]!, ...(groupIds[1] ? { replacedGroupId: groupIds[1] } : {}), ...ending.config }),
+  });
+  stacks.push(stack);
+  for (const groupId of groupIds) await ending.before?.(emu, groupId);
   const up = stack.start(["up", "--yes", "--skip-preview"]);
-  const [, activityId] = await up.waitForOutput(/(asr-\w+): started \(StartInstanceRefresh/);
-  if (ending.pace === "manual") {
-    await emu.admin.stepActivity(activityId!); // INIT → batch 1 RUNNING, and no further
-    await up.waitForOutput(/batch 1\/2 RUNNING/);
-  }
-  return { stack, groupId, activityId: activityId!, up };
+  const runs = await Promise.all(
+    names.map(async (name, i) => {
+      const [, activityId] = await up.waitForOutput(new RegExp(`${groupIds[i]} (asr-\\w+): started \\(StartInstanceRefresh`));
+      if (ending.pace === "manual") {
+        await emu.admin.stepActivity(activityId!); // INIT → batch 1 RUNNING, and no further
+        await up.waitForOutput(new RegExp(`${activityId}: batch 1/2 RUNNING`));
+      }
+      return { name, groupId: groupIds[i]!, activityId: activityId! };
+    }),
+  );
+  return { stack, up, runs };
 }
 
 /** StartInstanceRefresh calls on a group, any outcome. */
@@ -236,60 +257,64 @@ export function describeEndings(file: string, names: readonly string[]): void {
   describe.each(endings)("after $name", (ending) => {
     test("refresh, the next up and destroy work; so do a replace and its destroy", { timeout: SCENARIO_TIMEOUT_MS }, async () => {
       await emu.admin.setPace({ mode: ending.pace });
-      // A refresh still in flight changes with every command, so the replace gets a stack of its own;
-      // an ended one does not, and one stack walks all four. Every stack is caught running before any
-      // meets its ending (an outage would otherwise stop the other's start).
-      const runs = await Promise.all((ending.inFlight ? ["fail-a", "fail-b"] : ["fail"]).map((prefix) => startBadUp(ending, prefix)));
-      await Promise.all(runs.map((run) => ending.during?.({ emu, activityId: run.activityId, up: run.up })));
-      const results = await Promise.all(runs.map((run) => run.up.result));
+      const { stack, up, runs } = await startBadUp(ending, ending.inFlight ? ["rollout", "replaced"] : ["rollout"]);
+      await ending.during?.({ emu, activityIds: runs.map((r) => r.activityId), up });
+      const result = await up.result;
       const a = runs[0]!;
       const b = runs[1] ?? a;
       await emu.admin.clearFaults();
       // From here each refresh moves only when its own provider polls it: a refresh in flight stays in flight until a command acts.
       await emu.admin.setPace(FOLLOW_UP_PACE);
 
-      for (const [i, result] of results.entries()) {
-        const activityId = runs[i]!.activityId;
-        if (ending.upFails) expectFailure(result);
-        else expectOk(result);
-        expect(result.output).toMatch(ending.upSays);
-        expect(result.output).toContain(activityId);
-        expect(result.output).not.toMatch(/code must be a string|TypeError|stack trace/i);
+      if (ending.upFails) expectFailure(result);
+      else expectOk(result);
+      expect(result.output).toMatch(ending.upSays);
+      for (const run of runs) expect(result.output).toContain(run.activityId);
+      expect(result.output).not.toMatch(/code must be a string|TypeError|stack trace/i);
+      // The bad `up` recorded each refresh, with the engine's __provider, so every command can load the provider.
+      for (const run of runs) {
+        const state = await recorded(stack, run.name);
+        expect(state?.id).toBe(run.activityId);
+        expect(state?.outputs.status).toBe(ending.recorded);
+        expect(typeof state?.outputs.__provider).toBe("string");
       }
-      // The bad `up` recorded the resource, with the engine's __provider, so every command can load the provider.
-      const state = await recorded(a.stack);
-      expect(state?.id).toBe(a.activityId);
-      expect(state?.outputs.status).toBe(ending.recorded);
-      expect(typeof state?.outputs.__provider).toBe("string");
 
-      // Stack A: refresh → next up (→ destroy, when the replace has a stack of its own).
-      expectOk(await a.stack.run(["refresh", "--yes", "--skip-preview"]));
-      const refreshed = await recorded(a.stack);
-      expect(refreshed?.id).toBe(a.activityId);
-      const next = expectOk(await a.stack.run(["up", "--yes", "--skip-preview"]));
-      expect(await recorded(a.stack)).toMatchObject({ id: a.activityId, outputs: { status: ending.nextUp.status } });
-      if (ending.nextUp.sends) expect(await callsOn(ending.nextUp.sends, a.activityId)).toBe(1);
-      else expect(next.output).not.toMatch(/— (Stop|Resume|Cancel)InstanceRefresh/);
-      expect(await startsOn(a.groupId)).toBe(1); // never a second refresh
+      // `rollout`: refresh (of it alone, when `replaced` waits for its replace) → next up.
+      const target = b !== a ? ["--target", (await recorded(stack))!.urn] : [];
+      expectOk(await stack.run(["refresh", "--yes", "--skip-preview", ...target]));
+      expect((await recorded(stack))?.id).toBe(a.activityId);
       if (b !== a) {
-        const destroyA = expectOk(await a.stack.run(["destroy", "--yes", "--skip-preview"]));
-        expect(await recorded(a.stack)).toBeUndefined();
-        // The next up converged every refresh still in flight: nothing is left to cancel.
-        expect(destroyA.output).toMatch(/already SUCCESSFUL .*before the delete reached it; nothing to cancel/);
+        expect((await recorded(stack, "replaced"))?.outputs.status, "the refresh did not touch `replaced`").toBe(ending.recorded);
+        await stack.config({ replacedImageId: "img-00000002" }); // the same up replaces `replaced`
       }
+      const next = expectOk(await stack.run(["up", "--yes", "--skip-preview"]));
+      expect(await recorded(stack)).toMatchObject({ id: a.activityId, outputs: { status: ending.nextUp.status } });
+      for (const action of ["StopInstanceRefresh", "ResumeInstanceRefresh", "CancelInstanceRefresh"]) {
+        expect(await callsOn(action, a.activityId), action).toBe(action === ending.nextUp.sends ? 1 : 0);
+      }
+      expect(await startsOn(a.groupId)).toBe(1); // never a second refresh
 
-      // Stack B: replace (a new image) → destroy.
-      await b.stack.config({ imageId: "img-00000002" });
-      const replace = expectOk(await b.stack.run(["up", "--yes", "--skip-preview"]));
-      const replaced = await recorded(b.stack);
+      // `replaced` (or, when the refresh ended, `rollout` itself): a replace (a new image).
+      let replace = next;
+      if (b === a) {
+        await stack.config({ imageId: "img-00000002" });
+        replace = expectOk(await stack.run(["up", "--yes", "--skip-preview"]));
+      }
+      const replaced = await recorded(stack, b.name);
       expect(replaced?.id).not.toBe(b.activityId);
       expect(await startsOn(b.groupId)).toBe(2);
       expect(replaced?.outputs.status).toBe("SUCCESSFUL");
       expect((await emu.admin.activity(b.activityId)).Status).toBe(ending.inFlight ? "CANCELLED" : ending.recorded);
       expect(await callsOn("CancelInstanceRefresh", b.activityId)).toBe(ending.inFlight ? 1 : 0);
-      if (!ending.inFlight) expect(replace.output).toMatch(/before the delete reached it; nothing to cancel/);
-      expectOk(await b.stack.run(["destroy", "--yes", "--skip-preview"]));
-      expect(await recorded(b.stack)).toBeUndefined();
+      if (!ending.inFlight) expect(replace.output).toMatch(new RegExp(`${b.activityId}: already ${ending.recorded}.* before the delete reached it; nothing to cancel`));
+
+      const destroy = expectOk(await stack.run(["destroy", "--yes", "--skip-preview"]));
+      expect((await stack.exportState()).deployment.resources ?? []).toEqual([]);
+      // The next up converged every refresh still in flight, and the replacement ended: nothing is left to cancel.
+      for (const id of new Set([a.activityId, replaced!.id!])) {
+        if (id !== b.activityId) expect(destroy.output).toMatch(new RegExp(`${id}: already SUCCESSFUL .*before the delete reached it; nothing to cancel`));
+      }
+      expect(await callsOn("CancelInstanceRefresh", a.activityId)).toBe(0);
     });
   });
 }
