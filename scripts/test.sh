@@ -1,17 +1,12 @@
 #!/usr/bin/env bash
 # The whole suite, as `npm test` runs it (under scripts/with-tools): build, then every vitest file
 # (unit, emulator, provider through the real SDK, policy pack, and the real-CLI suites, several files
-# at once: see vitest.config.mts) with, beside them, the checks that need no build output — the
-# type-check, the type-aware lint and the Go tests of the Node.js language host — whose CPU fills the
-# time the real-CLI files spend waiting on `pulumi`. Each step prints its duration; the checks'
-# output follows the tests'. Exits non-zero when any step failed.
+# at once: see vitest.config.mts) with, beside them from the start, the checks that need no build
+# output — the type-check, the type-aware lint and the Go tests of the Node.js language host — which
+# use the core the build leaves idle. Each step prints its duration; the checks' output follows the
+# tests'. Exits non-zero when any step failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-echo "[test] build"
-started=$SECONDS
-bash scripts/build.sh
-echo "[test] build: $((SECONDS - started)) s"
 
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
@@ -35,11 +30,20 @@ background lint npx eslint --max-warnings 0 .
 # The same flags as the host's build (scripts/lib/tools.sh), so its compiled packages are reused.
 background "language host (go test)" env -C tools/pulumi-language-nodejs CGO_ENABLED=0 go test -trimpath -count=1 ./...
 
-echo "[test] vitest (type-check, lint and go test run beside it)"
+# The build is one tsc process (one core): the checks above start first, on the other.
+echo "[test] build (type-check, lint and go test run beside it)"
 started=$SECONDS
 status=0
-npx vitest run "$@" || status=$?
-echo "[test] vitest: $((SECONDS - started)) s"
+if bash scripts/build.sh; then
+  echo "[test] build: $((SECONDS - started)) s"
+  echo "[test] vitest (type-check, lint and go test go on beside it)"
+  started=$SECONDS
+  npx vitest run "$@" || status=$?
+  echo "[test] vitest: $((SECONDS - started)) s"
+else
+  echo "[test] build: FAILED; no tests run"
+  status=1
+fi
 
 for i in "${!names[@]}"; do
   rc=0
