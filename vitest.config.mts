@@ -35,23 +35,42 @@ class LongestFirst extends BaseSequencer {
   }
 }
 
+/** Where the tests are, and what is not a test. */
+const INCLUDE = ["test/**/*.test.ts"];
+const EXCLUDE = ["test/.work/**", "node_modules/**"];
+
 /**
- * Every test file runs in a worker of its own, several at once. The real-CLI files (test/e2e,
- * test/faults/cli, test/smoke) spend their time waiting on `pulumi` processes, not on their worker,
- * and are independent: each has its own emulators (in its worker), work directories, file backends
- * and PULUMI_HOME. So they run side by side with each other and with the unit files — more workers
- * than cores — and their tests run concurrently within a file (`describe.concurrent`), at most
- * `maxConcurrency` at a time.
+ * The files that each need a worker of their own: the {@link LONGEST_FILES}, and hostHooks.test.ts,
+ * which fires the process's engine-Cancel signal (`engineCancelSignal()`, one per process, as in
+ * the provider host): every later provider of its worker that takes the default signal would find
+ * it cancelled.
+ */
+export const ISOLATED_FILES = [...LONGEST_FILES, "test/provider/hostHooks.test.ts"] as const;
+
+/**
+ * Two projects, run side by side, several files at once:
+ * - `isolated`, the {@link ISOLATED_FILES}, each in a worker of its own. The real-CLI files spend
+ *   their time waiting on `pulumi` processes, not on their worker, and are independent: each has
+ *   its own emulators (in its worker), work directories, file backends and PULUMI_HOME, and module
+ *   state of its own (the failure-matrix files share test/e2e/failureMatrix.ts). So they run side by
+ *   side with each other and with the other files — more workers than cores — and their tests run
+ *   concurrently within a file (`describe.concurrent`), at most `maxConcurrency` at a time.
+ * - `shared`, every other file: workers are reused from file to file (`isolate: false`), as a fresh
+ *   worker per file costs about 0.3 CPU-s to start, a third of these files' CPU time. Each of them
+ *   starts what it needs (emulators, providers), stops it, and restores what it changes of the
+ *   process (environment variables, timers).
  */
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    exclude: ["test/.work/**", "node_modules/**"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
     maxWorkers: 4,
     maxConcurrency: 4,
     sequence: { sequencer: LongestFirst },
+    projects: [
+      { extends: true, test: { name: "isolated", include: [...ISOLATED_FILES], exclude: EXCLUDE } },
+      { extends: true, test: { name: "shared", include: INCLUDE, exclude: [...EXCLUDE, ...ISOLATED_FILES], isolate: false } },
+    ],
   },
 });

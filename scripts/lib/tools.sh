@@ -44,7 +44,7 @@ pir_ensure_deps() {
   local stamp="$PIR_ROOT/node_modules/.package-lock.json"
   if [ -f "$stamp" ] && [ ! "$PIR_ROOT/package-lock.json" -nt "$stamp" ]; then return 0; fi
   pir_say "installing npm dependencies (npm ci)"
-  (cd "$PIR_ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  (cd "$PIR_ROOT" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error >&2)
 }
 
 # Puts a Pulumi CLI >= PIR_PULUMI_MIN first on PATH, building it from Go modules when none is there,
