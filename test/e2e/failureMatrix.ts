@@ -44,6 +44,9 @@ if (config.get("replacedGroupId")) refreshOf("replaced", config.get("replacedGro
 module.exports = { id: refresh.id, status: refresh.status, rollbackActivityId: refresh.rollbackActivityId };
 `;
 
+/** In {@link BadEnding.upSays}, the id of the refresh the line is about. */
+const ACTIVITY = "ACTIVITY";
+
 /** How a scenario's `up` ends badly, and what that leaves. */
 export interface BadEnding {
   readonly name: string;
@@ -57,7 +60,7 @@ export interface BadEnding {
   readonly pace: "manual" | "immediate";
   /** Whether the bad `up` fails (false: it ends but leaves a paused refresh). */
   readonly upFails: boolean;
-  /** A line the bad `up`'s output must hold. */
+  /** A line the bad `up`'s output must hold for each of its refreshes ({@link ACTIVITY} stands for the refresh's id). */
   readonly upSays: RegExp;
   /** Status recorded in state after the bad `up`. */
   readonly recorded: string;
@@ -80,7 +83,7 @@ export const ENDINGS: readonly BadEnding[] = [
     before: failOnce,
     pace: "immediate",
     upFails: true,
-    upSays: /Instance refresh asr-\w+ on asg-\w+ is FAILED_PAUSE at batch \d\/2.*boot disk checksum mismatch/s,
+    upSays: /Instance refresh ACTIVITY on asg-\w+ is FAILED_PAUSE at batch \d\/2.*boot disk checksum mismatch/s,
     recorded: "FAILED_PAUSE",
     inFlight: true,
     nextUp: { status: "SUCCESSFUL", sends: "ResumeInstanceRefresh" }, // RETRY: the failure was one attempt
@@ -132,7 +135,7 @@ export const ENDINGS: readonly BadEnding[] = [
     config: { timeoutSeconds: 2 },
     pace: "manual",
     upFails: true,
-    upSays: /timed out after 2 s waiting for asr-\w+ to settle; it is RUNNING at batch 1\/2/,
+    upSays: /timed out after 2 s waiting for ACTIVITY to settle; it is RUNNING at batch 1\/2/,
     recorded: "RUNNING",
     inFlight: true,
     nextUp: { status: "SUCCESSFUL" },
@@ -154,7 +157,7 @@ export const ENDINGS: readonly BadEnding[] = [
     pace: "manual",
     during: async ({ up }) => up.kill("SIGINT"),
     upFails: true,
-    upSays: /pulumi was cancelled \(Ctrl-C\) while waiting for asr-\w+; it is RUNNING at batch 1\/2/,
+    upSays: /pulumi was cancelled \(Ctrl-C\) while waiting for ACTIVITY; it is RUNNING at batch 1\/2/,
     recorded: "RUNNING",
     inFlight: true,
     nextUp: { status: "SUCCESSFUL" },
@@ -268,8 +271,11 @@ export function describeEndings(file: string, names: readonly string[]): void {
 
       if (ending.upFails) expectFailure(result);
       else expectOk(result);
-      expect(result.output).toMatch(ending.upSays);
-      for (const run of runs) expect(result.output).toContain(run.activityId);
+      for (const run of runs) {
+        // What the ending says, about this refresh where the message names one.
+        expect(result.output).toMatch(new RegExp(ending.upSays.source.replace(ACTIVITY, run.activityId), ending.upSays.flags));
+        expect(result.output).toContain(run.activityId);
+      }
       expect(result.output).not.toMatch(/code must be a string|TypeError|stack trace/i);
       // The bad `up` recorded each refresh, with the engine's __provider, so every command can load the provider.
       for (const run of runs) {
