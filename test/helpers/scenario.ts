@@ -226,7 +226,7 @@ export class TestStack {
   /**
    * The stack's last checkpoint as the file backend keeps it (the deployment `pulumi stack export`
    * prints; secrets stay encrypted), read without running a command: tests read state after most
-   * commands, and a `pulumi` command costs a tenth of a CPU-second even when it only reads.
+   * commands, and a `pulumi` command costs about a tenth of a CPU-second even when it only reads.
    */
   async exportState(): Promise<StackExport> {
     const file = path.join(this.work.backendDir, ".pulumi", "stacks", projectName(this.projectDir), `${this.name}.json`);
