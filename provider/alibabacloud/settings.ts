@@ -3,7 +3,7 @@
  * by the provider's `check` (so `pulumi preview` rejects bad input before any API call) and the
  * policy pack. Pure functions over plain values: no Pulumi, no SDK, no I/O.
  */
-import { describeValue as describe, integerIn, isBoolean, isObject, matches, nonEmptyString, oneOf, type Check } from "../core/checks";
+import { describeValue as describe, inputChecker, integerIn, isBoolean, isObject, matches, nonEmptyString, oneOf } from "../core/checks";
 import { normalizeGate, validateGate, type GateSettings, type NormalizedGate } from "../core/gateSettings";
 import type { PortViolation } from "../core/port";
 
@@ -153,34 +153,7 @@ const EXCLUSIVE_DESIRED = ["imageId", "scalingConfigurationId", "launchTemplateI
  */
 export function validateAlicloudInputs(inputs: unknown, options: { isUnknown?: (value: unknown) => boolean } = {}): PortViolation[] {
   const isUnknown = options.isUnknown ?? (() => false);
-  const violations: PortViolation[] = [];
-  const report = (property: string, reason: string) => violations.push({ property, reason });
-  const check = (value: unknown, property: string, rule: Check, required = false) => {
-    if (isUnknown(value)) return;
-    if (value === undefined || value === null) {
-      if (required) report(property, "is required");
-      return;
-    }
-    const reason = rule(value);
-    if (reason) report(property, reason);
-  };
-  const object = (value: unknown, property: string, required: boolean): Record<string, unknown> | undefined => {
-    if (isUnknown(value)) return undefined;
-    if (value === undefined || value === null) {
-      if (required) report(property || "inputs", "is required");
-      return undefined;
-    }
-    if (!isObject(value)) {
-      report(property || "inputs", `must be an object; got ${describe(value)}`);
-      return undefined;
-    }
-    const allowed = KNOWN_KEYS[property] ?? [];
-    for (const key of Object.keys(value)) {
-      if (key.startsWith("__") || allowed.includes(key)) continue;
-      report(property ? `${property}.${key}` : key, `is not a known property; expected one of ${allowed.join(", ")}`);
-    }
-    return value;
-  };
+  const { violations, report, check, object } = inputChecker(KNOWN_KEYS, isUnknown);
   const list = (value: unknown, property: string, each: (item: unknown, path: string) => void) => {
     if (isUnknown(value) || value === undefined || value === null) return;
     if (!Array.isArray(value)) return report(property, `must be a list; got ${describe(value)}`);

@@ -44,3 +44,70 @@ export const nonEmptyString: Check = (value) => (typeof value === "string" && va
 
 /** A plain object (not null, not an array). */
 export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** One bad input: its dotted property path and why, in words a user can act on. */
+export interface InputViolation {
+  property: string;
+  reason: string;
+}
+
+/** The collector of one validation run: see {@link inputChecker}. */
+export interface InputChecker {
+  /** Every violation reported so far, in order. */
+  readonly violations: InputViolation[];
+  /** Records a violation of `property`. */
+  report(property: string, reason: string): void;
+  /** Checks one value with `rule`; a missing value is a violation only when `required`. Unknown values (preview) pass. */
+  check(value: unknown, property: string, rule: Check, required?: boolean): void;
+  /**
+   * Checks an object-valued input (the inputs themselves when `property` is ""): its type, and that
+   * its keys are those `knownKeys[property]` lists (keys starting with `__` are the engine's, e.g.
+   * `__provider`). Returns the object when there is one to look into.
+   */
+  object(value: unknown, property: string, required: boolean): Record<string, unknown> | undefined;
+}
+
+/**
+ * Starts one validation run over a resource's inputs, whose objects may hold only the keys in
+ * `knownKeys` (by property path; "" for the inputs themselves).
+ * @example
+ * const c = inputChecker({ "": ["size"] });
+ * const root = c.object({ size: 0, colour: "red" }, "", true);
+ * c.check(root?.size, "size", integerIn(1, 9), true);
+ * c.violations // [{ property: "colour", reason: "is not a known property; expected one of size" }, { property: "size", reason: "must be an integer from 1 to 9; got 0" }]
+ */
+export function inputChecker(knownKeys: Readonly<Record<string, readonly string[]>>, isUnknown: (value: unknown) => boolean = () => false): InputChecker {
+  const violations: InputViolation[] = [];
+  const report = (property: string, reason: string) => void violations.push({ property, reason });
+  return {
+    violations,
+    report,
+    check(value, property, rule, required = false) {
+      if (isUnknown(value)) return;
+      if (value === undefined || value === null) {
+        if (required) report(property, "is required");
+        return;
+      }
+      const reason = rule(value);
+      if (reason) report(property, reason);
+    },
+    object(value, property, required) {
+      const name = property || "inputs";
+      if (isUnknown(value)) return undefined;
+      if (value === undefined || value === null) {
+        if (required) report(name, "is required");
+        return undefined;
+      }
+      if (!isObject(value)) {
+        report(name, `must be an object; got ${describeValue(value)}`);
+        return undefined;
+      }
+      const allowed = knownKeys[property] ?? [];
+      for (const key of Object.keys(value)) {
+        if (key.startsWith("__") || allowed.includes(key)) continue;
+        report(property ? `${property}.${key}` : key, `is not a known property; expected one of ${allowed.join(", ")}`);
+      }
+      return value;
+    },
+  };
+}

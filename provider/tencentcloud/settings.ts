@@ -5,7 +5,7 @@
  *
  * Pure functions over plain values: no Pulumi, no SDK, no I/O.
  */
-import { describeValue as describe, integerIn, isBoolean, isObject, matches, oneOf, type Check } from "../core/checks";
+import { describeValue as describe, inputChecker, type InputViolation, integerIn, isBoolean, isObject, matches, oneOf } from "../core/checks";
 import { normalizeGate, validateGate, type GateSettings, type NormalizedGate } from "../core/gateSettings";
 
 /** Refresh modes of StartInstanceRefresh. @default "ROLLING_UPDATE_RESET" */
@@ -152,12 +152,8 @@ export interface InstanceRefreshInputs {
   gate?: GateSettings;
 }
 
-/** One bad input: which property and why, in words a user can act on. */
-export interface Violation {
-  /** Dotted property path, e.g. `refreshSettings.rollingUpdateSettings.batchNumber`. */
-  property: string;
-  reason: string;
-}
+/** One bad input: which property (dotted, e.g. `refreshSettings.rollingUpdateSettings.batchNumber`) and why. */
+export type Violation = InputViolation;
 
 /** What is known about the target group, when anything is. */
 export interface GroupFacts {
@@ -219,36 +215,7 @@ export function batchSizes(instanceCount: number, batchNumber: number): number[]
  */
 export function validateInputs(inputs: unknown, options: ValidateOptions = {}): Violation[] {
   const isUnknown = options.isUnknown ?? (() => false);
-  const violations: Violation[] = [];
-  const report = (property: string, reason: string) => violations.push({ property, reason });
-  const check = (value: unknown, property: string, rule: Check, required = false) => {
-    if (isUnknown(value)) return;
-    if (value === undefined || value === null) {
-      if (required) report(property, "is required");
-      return;
-    }
-    const reason = rule(value);
-    if (reason) report(property, reason);
-  };
-  /** An object-valued input (the root when `property` is ""): checks its type and reports unknown keys. */
-  const object = (value: unknown, property: string, required: boolean): Record<string, unknown> | undefined => {
-    const name = property || "inputs";
-    if (isUnknown(value)) return undefined;
-    if (value === undefined || value === null) {
-      if (required) report(name, "is required");
-      return undefined;
-    }
-    if (!isObject(value)) {
-      report(name, `must be an object; got ${describe(value)}`);
-      return undefined;
-    }
-    const allowed = KNOWN_KEYS[property] ?? [];
-    for (const key of Object.keys(value)) {
-      if (key.startsWith("__") || allowed.includes(key)) continue; // "__" keys are the engine's, e.g. __provider
-      report(property ? `${property}.${key}` : key, `is not a known property; expected one of ${allowed.join(", ")}`);
-    }
-    return value;
-  };
+  const { violations, report, check, object } = inputChecker(KNOWN_KEYS, isUnknown);
 
   const root = object(inputs, "", true);
   if (!root) return violations;
