@@ -218,13 +218,9 @@ interface BadRun {
  * each), and returns once every refresh started (and runs batch 1, pace manual).
  */
 async function startBadUp(ending: BadEnding, names: ReadonlyArray<BadRun["name"]>): Promise<{ stack: TestStack; up: PulumiProcess; runs: BadRun[] }> {
-  const groupIds = await Promise.all(names.map(async () => (await emu.admin.seedGroup({ instanceCount: 4 })).groupId));
-  const stack = await createStack({
-    prefix: "fail",
-    program: PROGRAM,
-    config: emulatorConfig(emu, { groupId: groupIds[0]!, ...(groupIds[1] ? { replacedGroupId: groupIds[1] } : {}), ...ending.config }),
-  });
-  stacks.push(stack);
+  const replacedGroupId = names.length > 1 ? (await emu.admin.seedGroup({ instanceCount: 4 })).groupId : undefined;
+  const { stack, groupId } = await freshStack("fail", { ...(replacedGroupId ? { replacedGroupId } : {}), ...ending.config });
+  const groupIds = replacedGroupId ? [groupId, replacedGroupId] : [groupId];
   for (const groupId of groupIds) await ending.before?.(emu, groupId);
   const up = stack.start(["up", "--yes", "--skip-preview"]);
   const runs = await Promise.all(

@@ -1,8 +1,8 @@
 /**
  * The test stacks' secrets provider stand-in (test/helpers/vault.ts) answers as Vault's transit
- * engine does, so that `pulumi` commands of test stacks keep secrets encrypted; the real-CLI files
- * use it in every stack they make (test/e2e/secrets.test.ts shows a test-vault stack's state holds
- * no plain secret as well).
+ * engine does, so that `pulumi` commands of test stacks keep secrets encrypted. The real-CLI files
+ * use it in the stacks they make, except where a user's default matters: test/e2e/secrets.test.ts
+ * checks what a stack with the passphrase provider keeps.
  */
 import * as http from "node:http";
 import { describe, expect, test } from "vitest";
