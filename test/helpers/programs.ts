@@ -54,7 +54,7 @@ ${o.extra ?? ""}
 
 /**
  * A program with one InstanceRefresh `rollout` whose every input comes from stack config, so a test
- * walks one stack through a scenario with `pulumi config set-all` and `pulumi up`, as a user would.
+ * walks one stack through a scenario by changing its config and running `pulumi up`, as a user would.
  * Config keys (project namespace): `groupId` (required), `refreshMode`, `batchNumber` (default 2),
  * `maxSurge` (default 1), `batchPause`, `failProcess`, `paused`, `resumeMode`, `approvedBatches`,
  * `imageId` (the trigger), `waitUntil` (default settled), `rollback`, `adoptActivityId`, `gate`

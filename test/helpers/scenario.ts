@@ -15,6 +15,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as yaml from "js-yaml";
 import { startEmulator, type EmulatorAdmin, type EmulatorOptions, type RequestLogEntry, type RunningEmulator } from "../../emulator";
 import {
   describeResult,
@@ -162,7 +163,7 @@ export interface CreateStackOptions {
    * directory never share the stack config file beside its Pulumi.yaml during `stack init`.
    */
   readonly stack?: string;
-  /** Set with one `config set-all` after `stack init`. */
+  /** Set after `stack init` (see {@link TestStack.setConfig}). */
   readonly config?: StackConfig;
   /** Parent of the work directory. @default WORK_ROOT */
   readonly root?: string;
@@ -207,13 +208,22 @@ export class TestStack {
   up(args: readonly string[] = [], opts?: PulumiOptions): Promise<PulumiResult> {
     return this.must(["up", "--yes", "--skip-preview", ...args], opts);
   }
-  /** Sets config values (numbers and booleans as their JSON text) with one `config set-all`. */
-  setConfig(config: StackConfig): Promise<void> {
-    return setConfig(this.work, config, this.opts());
+  /**
+   * Sets config values (numbers and booleans as their JSON text): plain ones written into the stack
+   * config file ({@link writePlainConfig}), secret ones with one `config set-all --secret`, which
+   * encrypts them.
+   */
+  async setConfig(config: StackConfig): Promise<void> {
+    if (config.plain) writePlainConfig(this.configPath, projectName(this.projectDir), config.plain);
+    if (config.secret) await setConfig(this.work, { secret: config.secret }, this.opts());
   }
-  /** Sets plain project config values (`key` without namespace) with one `config set-all`. */
+  /** Sets plain config values (a key without namespace is the project's), written into the stack config file. */
   config(values: Readonly<Record<string, string | number | boolean>>): Promise<void> {
     return this.setConfig({ plain: values });
+  }
+  /** The stack config file: `Pulumi.<stack>.yaml` beside Pulumi.yaml, or the one given with `--config-file`. */
+  get configPath(): string {
+    return this.configFile ?? path.join(this.projectDir, `Pulumi.${this.name}.yaml`);
   }
   /**
    * The stack's outputs in its last checkpoint (see {@link exportState}): what `pulumi stack output
@@ -244,7 +254,7 @@ export class TestStack {
    * only preview can run concurrently on one deployed stack.
    */
   fork(label: string): TestStack {
-    const source = this.configFile ?? path.join(this.projectDir, `Pulumi.${this.name}.yaml`);
+    const source = this.configPath;
     const file = path.join(this.work.dir, `Pulumi.${this.name}.${label.replace(/[^A-Za-z0-9-]/g, "-")}.yaml`);
     fs.copyFileSync(source, file);
     return new TestStack(this.work, this.projectDir, this.name, file);
@@ -253,6 +263,21 @@ export class TestStack {
   remove(): void {
     this.work.remove();
   }
+}
+
+/**
+ * Writes plain values into a stack config file as `pulumi config set-all --plaintext` stores them:
+ * each value as its string, a key without namespace in the project's, the file's other entries (the
+ * secrets provider's, secret values) kept. What a user does who edits `Pulumi.<stack>.yaml`, without
+ * a command: `config set-all` costs about 0.14 CPU-s, and the suite set config about a hundred times.
+ * @example writePlainConfig("Pulumi.test.yaml", "e2e-up", { batchNumber: 4 }) // config: { "e2e-up:batchNumber": "4" }
+ */
+export function writePlainConfig(file: string, project: string, values: Readonly<Record<string, string | number | boolean>>): void {
+  const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+  const settings = (yaml.load(text) ?? {}) as { config?: Record<string, unknown> };
+  const config = { ...settings.config };
+  for (const [key, value] of Object.entries(values)) config[key.includes(":") ? key : `${project}:${key}`] = String(value);
+  fs.writeFileSync(file, yaml.dump({ ...settings, config }, { lineWidth: -1 }));
 }
 
 /** The `name:` of the project in `projectDir` (its stacks' folder in the file backend). */
@@ -264,7 +289,7 @@ function projectName(projectDir: string): string {
 
 /**
  * Makes a work directory, writes the program (or uses `projectDir`), runs `pulumi stack init` and
- * sets `config` with one `config set-all`.
+ * sets `config` (see {@link TestStack.setConfig}).
  */
 export async function createStack(options: CreateStackOptions): Promise<TestStack> {
   const work = makeWorkDir(options.prefix, { root: options.root, env: options.env, secrets: options.secrets });
