@@ -22,21 +22,32 @@ const SCENARIO_TIMEOUT_MS = 240_000;
 /** One transition per poll of the provider. */
 const ONE_STEP_PER_POLL: Pace = { mode: "afterDescribes", describes: 1 };
 const REGION = "cn-hangzhou";
+/**
+ * Pace after a bad `up`: one transition per three polls of a task. The replace's delete polls the
+ * task it cancels twice before it sends the cancel, so the cancel finds the task still in flight.
+ */
+const FOLLOW_UP_PACE: Pace = { mode: "afterDescribes", describes: 3 };
+/** In the `says` of an ending, the id of the task the line is about. */
+const TASK = "TASK";
 /** The installed `instance-refresh-plan` bin. */
 const PLAN_BIN = path.join(REPO_ROOT, "node_modules", ".bin", "instance-refresh-plan");
 
 beforeAll(() => requirePulumiCli());
 
-/** A stack of {@link ALICLOUD_CONFIG_DRIVEN_PROGRAM} on a fresh ESS group of an emulator of its own. */
-async function scenario(ctx: TestContext, name: string, options: { pace?: Pace; instanceCount?: number; config?: Record<string, string | number | boolean> } = {}) {
+/**
+ * A stack of {@link ALICLOUD_CONFIG_DRIVEN_PROGRAM} on a fresh ESS group of an emulator of its own;
+ * with `replaced`, its second refresh on a second fresh group (`replacedGroupId`).
+ */
+async function scenario(ctx: TestContext, name: string, options: { pace?: Pace; instanceCount?: number; config?: Record<string, string | number | boolean>; replaced?: boolean } = {}) {
   const emu = await startTestEmulator({ name: `alicloud ${name}` });
   ctx.onTestFinished(() => emu.stop());
   await emu.admin.ess.setPace(options.pace ?? ONE_STEP_PER_POLL);
   const group = await emu.admin.ess.seedGroup({ instanceCount: options.instanceCount ?? 4 });
+  const replacedGroupId = options.replaced ? (await emu.admin.ess.seedGroup({ instanceCount: options.instanceCount ?? 4 })).groupId : undefined;
   const stack = await createStack({
     prefix: `ess-${name}`,
     program: ALICLOUD_CONFIG_DRIVEN_PROGRAM,
-    config: emulatorConfig(emu, { scalingGroupId: group.groupId, ...options.config }),
+    config: emulatorConfig(emu, { scalingGroupId: group.groupId, ...(replacedGroupId ? { replacedScalingGroupId: replacedGroupId } : {}), ...options.config }),
   });
   ctx.onTestFinished(() => stack.remove());
   /** Accepted ESS calls of `action`. */
@@ -48,7 +59,7 @@ async function scenario(ctx: TestContext, name: string, options: { pace?: Pace; 
     return { up, taskId: taskId! };
   };
   const taskRef = (taskId: string) => ({ regionId: REGION, scalingGroupId: group.groupId, instanceRefreshTaskId: taskId });
-  return { emu, admin: emu.admin, stack, groupId: group.groupId, instanceIds: group.instanceIds, okCalls, startUp, taskRef };
+  return { emu, admin: emu.admin, stack, groupId: group.groupId, replacedGroupId, instanceIds: group.instanceIds, okCalls, startUp, taskRef };
 }
 
 describe.concurrent("AlicloudInstanceRefresh with the real Pulumi CLI", () => {
@@ -200,39 +211,65 @@ describe.concurrent("AlicloudInstanceRefresh with the real Pulumi CLI", () => {
     SCENARIO_TIMEOUT_MS,
   );
 
-  /** The ESS ways a waiting `up` ends early, each followed by refresh, the next up, a replace and destroy. */
+  /**
+   * The ESS ways a waiting `up` ends early ({@link TASK} in `says` stands for a task's id). The bad `up`
+   * runs two tasks in one stack, on two groups, both left InProgress: `rollout` then walks refresh
+   * (`--target`) → the next up (which takes its task back and waits it out) → destroy, and
+   * `replaced` a replace straight from what the bad `up` recorded (its task cancelled, a new one
+   * started) → destroy; one `up` is `rollout`'s next up and `replaced`'s replace.
+   */
   const ENDINGS: ReadonlyArray<{ name: string; config: Record<string, number>; during: (emu: RunningEmulator, up: PulumiProcess) => Promise<void>; says: RegExp }> = [
-    { name: "timeout", config: { timeoutSeconds: 2 }, during: async () => undefined, says: /timed out after 2 s waiting for ir-\w+ to settle; it is InProgress/ },
+    { name: "timeout", config: { timeoutSeconds: 2 }, during: async () => undefined, says: /timed out after 2 s waiting for TASK to settle; it is InProgress/ },
     {
       name: "outage",
       config: { "instanceRefresh:outageToleranceSeconds": 2 },
       during: async (emu) => void (await emu.admin.injectFault({ action: "DescribeInstanceRefreshes", cloud: "alibabacloud", code: "InternalError" })),
       says: /the API did not answer for \d+ s \((last error: .*InternalError.*|no answer)\), more than instanceRefresh:outageToleranceSeconds \(2 s\)/s,
     },
-    { name: "ctrl-c", config: {}, during: async (_emu, up) => up.kill("SIGINT"), says: /pulumi was cancelled \(Ctrl-C\) while waiting for ir-\w+; it is (Pending|InProgress) at checkpoint 0\/1/ },
+    { name: "ctrl-c", config: {}, during: async (_emu, up) => up.kill("SIGINT"), says: /pulumi was cancelled \(Ctrl-C\) while waiting for TASK; it is (Pending|InProgress) at checkpoint 0\/1/ },
   ];
 
   for (const ending of ENDINGS) {
     it(
-      `after ${ending.name}: refresh, the next up (which keeps waiting), a replace and destroy all work`,
+      `after ${ending.name}: refresh and the next up take the task back and wait it out, a replace cancels the task left running, destroy`,
       async (ctx) => {
-        const { emu, admin, stack, okCalls, startUp } = await scenario(ctx, `end-${ending.name}`, { pace: { mode: "manual" }, config: ending.config });
-        const { up, taskId } = await startUp();
-        await admin.ess.stepTask(taskId); // InProgress, and stays so (manual pace)
+        const { emu, admin, stack, groupId, replacedGroupId, okCalls } = await scenario(ctx, `end-${ending.name}`, { pace: { mode: "manual" }, config: ending.config, replaced: true });
+        const up = stack.start(["up", "--yes", "--skip-preview"]);
+        const [rollout, replaced] = await Promise.all(
+          [groupId, replacedGroupId!].map(async (group) => {
+            const [, taskId] = await up.waitForOutput(new RegExp(`${group} (ir-\\w+): started`));
+            await admin.ess.stepTask(taskId!); // InProgress, and stays so (manual pace)
+            return taskId!;
+          }),
+        );
         await ending.during(emu, up);
         const failed = expectFailure(await up.result);
-        expect(failed.output).toMatch(ending.says);
+        for (const taskId of [rollout!, replaced!]) {
+          expect(failed.output).toMatch(new RegExp(ending.says.source.replace(TASK, taskId), ending.says.flags));
+          expect(failed.output).toContain(taskId);
+        }
         await admin.clearFaults();
-        await admin.ess.setPace(ONE_STEP_PER_POLL);
+        await admin.ess.setPace(FOLLOW_UP_PACE);
+        const recorded = async (name: string) => (await stack.exportState()).deployment.resources?.find((r) => r.urn.endsWith(`::${name}`));
 
-        expectOk(await stack.run(["refresh", "--yes", "--skip-preview"]));
-        await stack.up();
-        expect(await stack.outputs()).toMatchObject({ id: taskId, status: "Successful" });
-        await stack.config({ imageId: "m-image0000000000000003" });
-        await stack.up();
-        expect(await okCalls("StartInstanceRefresh")).toBe(2);
-        expect(String((await stack.outputs()).id)).not.toBe(taskId);
+        const target = (await recorded("rollout"))!.urn;
+        expectOk(await stack.run(["refresh", "--yes", "--skip-preview", "--target", target]));
+        const left = await recorded("replaced");
+        expect(left?.id, "as the bad up recorded it").toBe(replaced);
+        expect(["Pending", "InProgress"], "as the bad up last saw it").toContain(left?.outputs?.status);
+        await stack.config({ replacedImageId: "m-image0000000000000003" });
+        const next = await stack.up();
+        expect(next.stdout).toMatch(new RegExp(`${replaced}: cancelling — CancelInstanceRefresh`));
+        expect(await stack.outputs()).toMatchObject({ id: rollout, status: "Successful" });
+        const replacement = await recorded("replaced");
+        expect(replacement?.id).not.toBe(replaced);
+        expect(replacement?.outputs?.status).toBe("Successful");
+        expect((await admin.ess.task(replaced!)).Status).toBe("Cancelled");
+        expect(await okCalls("StartInstanceRefresh"), "rollout's task taken back, not started again; one replacement").toBe(3);
+        expect(await okCalls("CancelInstanceRefresh"), "only the replaced task").toBe(1);
         expectOk(await stack.run(["destroy", "--yes", "--skip-preview"]));
+        expect((await stack.exportState()).deployment.resources ?? []).toEqual([]);
+        expect(await okCalls("CancelInstanceRefresh")).toBe(1);
       },
       SCENARIO_TIMEOUT_MS,
     );

@@ -165,7 +165,9 @@ exports.statuses = refreshes.map((r) => r.status);
  * trigger, default m-image0000000000000002), `minHealthyPercentage` (default 50),
  * `maxHealthyPercentage` (default 100), `checkpoints` (JSON list of percentages, default none),
  * `paused`, `approvedCheckpoints`, `rollback`, `adoptTaskId`, `gate` (JSON), `waitUntil` (default
- * settled), `timeoutSeconds` (default 120); numbers and booleans as JSON. Exports `id`, `status`, `percentRefreshed`,
+ * settled), `timeoutSeconds` (default 120); numbers and booleans as JSON. With `replacedScalingGroupId`,
+ * a second refresh `replaced` on that group, of image `replacedImageId` (the same default), with the
+ * same healthy percentages and wait. Exports `rollout`'s `id`, `status`, `percentRefreshed`,
  * `finishedUpdateCapacity`, `currentCheckpoint`, `detail`, `gateDecisions`.
  */
 export const ALICLOUD_CONFIG_DRIVEN_PROGRAM = `"use strict";
@@ -173,21 +175,28 @@ const pulumi = require("@pulumi/pulumi");
 const { AlicloudInstanceRefresh } = require("pulumi-instance-refresh");
 const config = new pulumi.Config();
 const json = (key, fallback) => { const v = config.get(key); return v === undefined ? fallback : JSON.parse(v); };
-const imageId = config.get("imageId") || "m-image0000000000000002";
-const refresh = new AlicloudInstanceRefresh("rollout", {
-  scalingGroupId: config.require("scalingGroupId"),
+const DEFAULT_IMAGE = "m-image0000000000000002";
+/** The inputs both refreshes take from config. */
+const common = (scalingGroupId, imageId) => ({
+  scalingGroupId,
   desiredConfiguration: { imageId },
   minHealthyPercentage: json("minHealthyPercentage", 50),
   maxHealthyPercentage: json("maxHealthyPercentage", 100),
+  triggers: { imageId },
+  wait: { until: config.get("waitUntil") || "settled", timeoutSeconds: json("timeoutSeconds", 120) },
+});
+const refresh = new AlicloudInstanceRefresh("rollout", {
+  ...common(config.require("scalingGroupId"), config.get("imageId") || DEFAULT_IMAGE),
   checkpoints: json("checkpoints", []).map((percentage) => ({ percentage })),
   paused: json("paused", undefined),
   approvedCheckpoints: json("approvedCheckpoints", undefined),
   rollback: json("rollback", undefined),
   adoptTaskId: config.get("adoptTaskId"),
   gate: json("gate", undefined),
-  triggers: { imageId },
-  wait: { until: config.get("waitUntil") || "settled", timeoutSeconds: json("timeoutSeconds", 120) },
 });
+if (config.get("replacedScalingGroupId")) {
+  new AlicloudInstanceRefresh("replaced", common(config.get("replacedScalingGroupId"), config.get("replacedImageId") || DEFAULT_IMAGE));
+}
 module.exports = {
   id: refresh.id,
   status: refresh.status,
