@@ -3,7 +3,7 @@
  * `up` will do from the recorded status. Pure functions, no API call.
  */
 import { checkWith, diffWith, pickInputs as pickKeys, tryNormalizeWith, type DiffOutcome, type InputSchema, type StatusForecast } from "../core/check";
-import { ACTIVE_PHASES, convergeStep, isSettled, TERMINAL_PHASES } from "../core/model";
+import { ACTIVE_PHASES, convergeStep, isSettled, soaksGate, TERMINAL_PHASES } from "../core/model";
 import { isRollbackPhase, phaseOf } from "./activity";
 import { recordedRollbackRefusal, recordedTaskOf } from "./plannedCalls";
 import { PROPERTY, normalizeAlicloudInputs, validateAlicloudInputs, type AlicloudInstanceRefreshInputs, type NormalizedAlicloudInputs } from "./settings";
@@ -66,7 +66,7 @@ function forecastFromState(olds: Record<string, unknown>, desired: NormalizedAli
     return { changes: !rolledBack || !TERMINAL_PHASES.has(phase), refusedRollback };
   }
   // A health gate is soaked again by every `up` while the task waits at a checkpoint.
-  if (desired.gate && phase === "gate" && !desired.paused) return { changes: true };
+  if (soaksGate(desired, phase, false)) return { changes: true };
   if (convergeStep(view, settledDesired, ALICLOUD_WORDS).kind !== "none") return { changes: true };
   return { changes: (ACTIVE_PHASES.has(phase) || phase === "cancelling") && desired.wait.until === "settled" && !isSettled(view, settledDesired) };
 }

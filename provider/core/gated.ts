@@ -11,21 +11,10 @@ import { driveActivity, outcome, settledOutcome } from "./drive";
 import { InstanceRefreshFailure } from "./errors";
 import { runGate, type GateDecision } from "./gate";
 import type { NormalizedGate } from "./gateSettings";
-import type { Phase, Step } from "./model";
-import type { Intent, OutputExtras } from "./port";
+import { soaksGate, type Step } from "./model";
+import type { OutputExtras } from "./port";
 import { rollbackFlow } from "./rollback";
 import { cancelActivity } from "./teardown";
-
-/**
- * True when the health gate decides whether the activity goes on: it has a gate, is not to stay
- * paused, and waits at a gate — or, when an update starts (`atStart`), in a manual pause: a failed
- * gate on a cloud whose gates end by themselves leaves it suspended, and `paused: false` alone must
- * not resume it. A manual pause that happens during a wait (the console) ends the wait as usual.
- * @example soaksGate({ gate, paused: false }, "manualPause", true) // true
- */
-export function soaksGate(intent: Pick<Intent, "gate" | "paused">, phase: Phase, atStart: boolean): boolean {
-  return intent.gate !== undefined && !intent.paused && (phase === "gate" || (atStart && phase === "manualPause"));
-}
 
 /**
  * Drives the activity through every gate (see the file comment); without a gate, as `driveActivity`.

@@ -5,9 +5,9 @@
  */
 import { describeActivity, unlessTransient, type FlowContext, type FlowResult, type Tracked } from "./context";
 import { rollbackExtras, settledOutcome } from "./drive";
-import { driveGated, soaksGate } from "./gated";
+import { driveGated } from "./gated";
 import { InstanceRefreshRejected } from "./errors";
-import { ACTIVE_PHASES, TERMINAL_PHASES, convergeStep, isSettled } from "./model";
+import { ACTIVE_PHASES, TERMINAL_PHASES, convergeStep, isSettled, soaksGate } from "./model";
 import { mutate } from "./mutate";
 import { rollbackFlow } from "./rollback";
 import { explainConflict } from "./wait";

@@ -146,6 +146,17 @@ export function waitStep(view: Pick<ActivityView, "phase" | "step">, desired: De
   return { kind: "none" };
 }
 
+/**
+ * True when the health gate decides whether the activity goes on: it has a gate, is not to stay
+ * paused, and waits at a gate — or, when an update starts (`atStart`), in a manual pause: a failed
+ * gate on a cloud whose gates end by themselves leaves it suspended, and `paused: false` alone must
+ * not resume it. A manual pause that happens during a wait (the console) ends the wait as usual.
+ * @example soaksGate({ gate, paused: false }, "manualPause", true) // true
+ */
+export function soaksGate(desired: { readonly gate?: object; readonly paused: boolean }, phase: Phase, atStart: boolean): boolean {
+  return desired.gate !== undefined && !desired.paused && (phase === "gate" || (atStart && phase === "manualPause"));
+}
+
 /** True when a wait for "settled" can stop: ended, or paused and not about to be resumed. */
 export function isSettled(view: Pick<ActivityView, "phase" | "step">, desired: Desired): boolean {
   if (TERMINAL_PHASES.has(view.phase)) return true;

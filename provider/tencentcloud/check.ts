@@ -3,7 +3,7 @@
  * forecast of what `up` does from the recorded status. Pure functions, no API call.
  */
 import { checkWith, diffWith, pickInputs as pickKeys, tryNormalizeWith, type DiffOutcome, type InputSchema, type StatusForecast } from "../core/check";
-import { ACTIVE_PHASES } from "../core/model";
+import { ACTIVE_PHASES, soaksGate } from "../core/model";
 import { phaseOf } from "./activity";
 import { forecastUpdate, recordedActivityOf } from "./plannedCalls";
 import { PROPERTY, normalizeInputs, validateInputs, type InstanceRefreshInputs, type NormalizedInputs } from "./settings";
@@ -56,7 +56,7 @@ function forecastFromState(olds: Record<string, unknown>, desired: NormalizedInp
   if (recorded.status === undefined) return { changes: false };
   const phase = phaseOf(recorded.status, recorded.activityType);
   // A health gate is soaked again by every `up` while the refresh waits at a pause.
-  if (desired.gate && phase === "gate" && !desired.paused) return { changes: true };
+  if (soaksGate(desired, phase, false)) return { changes: true };
   const forecast = forecastUpdate(recorded, desired);
   const active = ACTIVE_PHASES.has(phase);
   return { changes: forecast.call !== undefined || (active && desired.wait.until === "settled" && !desired.paused) };
