@@ -250,18 +250,16 @@ describe.concurrent("AlicloudInstanceRefresh with the real Pulumi CLI", () => {
         }
         await admin.clearFaults();
         await admin.ess.setPace(FOLLOW_UP_PACE);
-        const recorded = async (name: string) => (await stack.exportState()).deployment.resources?.find((r) => r.urn.endsWith(`::${name}`));
-
-        const target = (await recorded("rollout"))!.urn;
+        const target = (await stack.resource("rollout"))!.urn;
         expectOk(await stack.run(["refresh", "--yes", "--skip-preview", "--target", target]));
-        const left = await recorded("replaced");
+        const left = await stack.resource("replaced");
         expect(left?.id, "as the bad up recorded it").toBe(replaced);
         expect(["Pending", "InProgress"], "as the bad up last saw it").toContain(left?.outputs?.status);
         await stack.config({ replacedImageId: "m-image0000000000000003" });
         const next = await stack.up();
         expect(next.stdout).toMatch(new RegExp(`${replaced}: cancelling — CancelInstanceRefresh`));
         expect(await stack.outputs()).toMatchObject({ id: rollout, status: "Successful" });
-        const replacement = await recorded("replaced");
+        const replacement = await stack.resource("replaced");
         expect(replacement?.id).not.toBe(replaced);
         expect(replacement?.outputs?.status).toBe("Successful");
         expect((await admin.ess.task(replaced!)).Status).toBe("Cancelled");

@@ -196,8 +196,7 @@ async function freshStack(prefix: string, config: Record<string, string | number
 
 /** The recorded InstanceRefresh `name` of a stack (from its last checkpoint). */
 async function recorded(stack: TestStack, name = "rollout"): Promise<{ urn: string; id?: string; outputs: Record<string, unknown> } | undefined> {
-  const state = await stack.exportState();
-  const resource = state.deployment.resources?.find((r) => r.type === "pulumi-nodejs:dynamic/tencentcloud:InstanceRefresh" && r.urn.endsWith(`::${name}`));
+  const resource = await stack.resource(name);
   return resource && { urn: resource.urn, id: resource.id, outputs: resource.outputs ?? {} };
 }
 

@@ -244,6 +244,10 @@ export class TestStack {
     const checkpoint = text === undefined ? undefined : (JSON.parse(text) as { checkpoint?: { latest?: StackExport["deployment"] } }).checkpoint;
     return { deployment: checkpoint?.latest ?? {} };
   }
+  /** The resource named `name` (the last part of its URN) in the stack's last checkpoint, when there is one. */
+  async resource(name: string): Promise<NonNullable<StackExport["deployment"]["resources"]>[number] | undefined> {
+    return (await this.exportState()).deployment.resources?.find((r) => r.urn.endsWith(`::${name}`));
+  }
   /** `pulumi stack export` as text, secrets encrypted unless `showSecrets`. */
   exportText(showSecrets = false): Promise<string> {
     return exportStackText(this.work, { ...this.opts(), showSecrets });
