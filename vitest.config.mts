@@ -40,12 +40,12 @@ const INCLUDE = ["test/**/*.test.ts"];
 const EXCLUDE = ["test/.work/**", "node_modules/**"];
 
 /**
- * The files that each need a worker of their own: the {@link LONGEST_FILES}, and hostHooks.test.ts,
- * which fires the process's engine-Cancel signal (`engineCancelSignal()`, one per process, as in
- * the provider host): every later provider of its worker that takes the default signal would find
- * it cancelled.
+ * The files that each need a worker of their own: the {@link LONGEST_FILES} and guide.test.ts (the
+ * files that run the real Pulumi CLI), and hostHooks.test.ts, which fires the process's engine-Cancel
+ * signal (`engineCancelSignal()`, one per process, as in the provider host): every later provider of
+ * its worker that takes the default signal would find it cancelled.
  */
-export const ISOLATED_FILES = [...LONGEST_FILES, "test/provider/hostHooks.test.ts"] as const;
+export const ISOLATED_FILES = [...LONGEST_FILES, "test/dist/guide.test.ts", "test/provider/hostHooks.test.ts"] as const;
 
 /**
  * Two projects, run side by side, several files at once:
